@@ -1,0 +1,44 @@
+# unres-kg — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STORE  ?= store
+PORT   ?= 8000
+SHARED ?= ../shared
+
+.PHONY: install run build serve test lint typecheck unit evaluate clean
+
+install: $(BIN)/kg
+
+$(BIN)/kg: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(BIN)/kg
+
+build: install
+	$(BIN)/kg build data/ --store $(STORE)
+
+run: build
+	$(BIN)/kg serve --store $(STORE) --port $(PORT)
+
+serve: install
+	$(BIN)/kg serve --store $(STORE) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check kg tests scripts bench
+	$(BIN)/ruff format --check kg tests scripts bench
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest -q
+
+test: lint typecheck unit
+
+evaluate: install
+	$(BIN)/python $(SHARED)/tools/evaluate.py . $(SHARED)/corpus/000_44671227e59e4216.txt $(SHARED)/gold
+
+clean:
+	rm -rf $(VENV) $(STORE) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,285 @@
+"""The ``kg`` command: thin wrappers over the library functions.
+
+Exit codes: 0 success / conforms, 1 a document does not conform, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph as ox
+import typer
+
+from kg import __version__
+from kg.errors import StoreLockedError
+from kg.rdf.namespaces import DEFAULT_BASE
+
+app = typer.Typer(
+    help="unres-kg: UN resolutions in, a validated, queryable linked-data graph out.\n\n"
+    "Typical use: `kg build FILES... --store ./store`, then `kg query`, `kg export`, `kg validate`, `kg serve`.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="Folder of the on-disk store.")]
+
+
+class QueryFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ExportFormat(StrEnum):
+    nquads = "nquads"
+    trig = "trig"
+    turtle = "turtle"
+    ntriples = "ntriples"
+    jsonld = "jsonld"
+
+
+def _err(msg: str) -> None:
+    typer.secho(msg, err=True, fg=typer.colors.RED)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"unres-kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """unres-kg command line."""
+
+
+@app.command()
+def build(
+    inputs: Annotated[list[Path], typer.Argument(help="Files or folders: OCR exports, text, JSON records, PDF.")],
+    store: StoreOpt = Path("store"),
+    base: Annotated[str, typer.Option(help="Base IRI for minted resources (ends in '/').")] = DEFAULT_BASE,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no warnings.")] = False,
+) -> None:
+    """Build the graph of resolution texts into the store.
+
+    Each document goes through ingest, segment, tag, link, map and SHACL validation; a
+    document that conforms replaces its named graph in one transaction, one that does not is
+    reported and not written. Exit code: 2 if any input could not be read, else 1 if any
+    document does not conform, else 0.
+    """
+    from kg.build import ERROR, INVALID, OK
+    from kg.build import build as run_build
+    from kg.ingest import discover
+
+    files = discover(inputs)
+    missing = [str(p) for p in inputs if not p.exists()]
+    for m in missing:
+        _err(f"[E107] {m}: no such file or folder")
+    if not files:
+        _err("no input files found (looked for .txt, .json and .pdf)")
+        raise typer.Exit(2)
+    problems: list[str] = []
+    warnings: list[str] = []
+    try:
+        with typer.progressbar(
+            length=len(files), label="building", file=sys.stderr, show_pos=True, hidden=quiet
+        ) as bar:
+            seen_files: set[str] = set()
+
+            def step(d: object) -> None:
+                from kg.build import DocResult
+
+                assert isinstance(d, DocResult)
+                problems.extend(d.messages)
+                warnings.extend(d.warnings)
+                f = d.path.split("#", 1)[0]
+                if f not in seen_files:
+                    seen_files.add(f)
+                    bar.update(1)
+
+            result = run_build(files, store=store, base=base, jobs=jobs, on_document=step)
+    except StoreLockedError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from exc
+    for p in problems:
+        _err(p)
+    if not quiet:
+        for w in warnings:
+            typer.secho(f"warning: {w}", err=True, fg=typer.colors.YELLOW)
+    typer.echo(
+        f"{len(result.documents)} documents: {result.count(OK)} written, "
+        f"{result.count(INVALID)} do not conform, {result.count(ERROR)} could not be read"
+        + (f" ({len(missing)} missing inputs)" if missing else ""),
+        err=True,
+    )
+    code = max(result.exit_code, 2 if missing else 0)
+    raise typer.Exit(code)
+
+
+def _read_query(text: str) -> str:
+    if text.startswith("@"):
+        name = text[1:]
+        p = Path(name)
+        if not p.exists():
+            from importlib import resources
+
+            packaged = resources.files("kg").joinpath(name)
+            if packaged.is_file():
+                return packaged.read_text(encoding="utf-8")
+            _err(f"no query file {name}")
+            raise typer.Exit(2)
+        return p.read_text(encoding="utf-8")
+    return text
+
+
+def _cell(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal | ox.NamedNode | ox.BlankNode):
+        return term.value
+    return str(term)
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(help="A SPARQL query, or @file.rq to read it from a file.")],
+    store: StoreOpt = Path("store"),
+    fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = QueryFormat.table,
+) -> None:
+    """Run a SPARQL query over the union of the store's named graphs."""
+    from kg.store import open_store
+    from kg.store import query as run_query
+
+    text = _read_query(sparql)
+    if not store.exists():
+        _err(f"no store at {store}; run `kg build` first")
+        raise typer.Exit(2)
+    try:
+        db = open_store(store, read_only=True)
+        result = run_query(db, text)
+    except StoreLockedError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from exc
+    except SyntaxError as exc:
+        _err(f"SPARQL syntax error: {exc}")
+        raise typer.Exit(2) from exc
+    if isinstance(result, ox.QueryBoolean):
+        typer.echo("true" if bool(result) else "false")
+        return
+    if isinstance(result, ox.QueryTriples):
+        sys.stdout.buffer.write(ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b"")
+        return
+    variables = [v.value for v in result.variables]
+    rows = [[_cell(sol[v]) for v in variables] for sol in result]
+    if fmt == QueryFormat.json:
+        typer.echo(json.dumps([dict(zip(variables, r, strict=True)) for r in rows], ensure_ascii=False, indent=1))
+    elif fmt == QueryFormat.csv:
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(variables)
+        w.writerows(rows)
+        typer.echo(buf.getvalue(), nl=False)
+    else:
+        widths = [min(60, max([len(v)] + [len(r[i]) for r in rows])) for i, v in enumerate(variables)]
+        typer.echo("  ".join(v.ljust(widths[i]) for i, v in enumerate(variables)))
+        typer.echo("  ".join("-" * w for w in widths))
+        for r in rows:
+            typer.echo("  ".join(c[:60].ljust(widths[i]) for i, c in enumerate(r)))
+        typer.echo(f"({len(rows)} rows)", err=True)
+
+
+@app.command()
+def export(
+    store: StoreOpt = Path("store"),
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="RDF format.")] = ExportFormat.nquads,
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")] = Path("kg.nq"),
+) -> None:
+    """Write the whole graph to one file (quad formats keep the named graphs)."""
+    from kg.store import export as run_export
+    from kg.store import open_store
+
+    if not store.exists():
+        _err(f"no store at {store}; run `kg build` first")
+        raise typer.Exit(2)
+    try:
+        n = run_export(open_store(store, read_only=True), output, fmt=fmt.value)
+    except StoreLockedError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from exc
+    except OSError as exc:
+        _err(f"cannot write {output}: {exc}")
+        raise typer.Exit(2) from exc
+    typer.echo(f"wrote {n} statements to {output}", err=True)
+
+
+@app.command()
+def validate(store: StoreOpt = Path("store")) -> None:
+    """Validate every resolution graph in the store against the SHACL shapes.
+
+    Exit code 0 if everything conforms, 1 if not, 2 on error.
+    """
+    from kg.store import graph_quads, open_store, resolution_graphs
+    from kg.validate import validate as run_validate
+
+    if not store.exists():
+        _err(f"no store at {store}")
+        raise typer.Exit(2)
+    try:
+        db = open_store(store, read_only=True)
+    except StoreLockedError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from exc
+    shared = [g for g in db.named_graphs() if isinstance(g, ox.NamedNode) and g.value.endswith("/graph/shared")]
+    shared_quads = graph_quads(db, shared[0]) if shared else []
+    graphs = resolution_graphs(db)
+    bad = 0
+    with typer.progressbar(graphs, label="validating", file=sys.stderr) as bar:
+        for g in bar:
+            report = run_validate([*graph_quads(db, g), *shared_quads])
+            if not report.conforms:
+                bad += 1
+                for v in report.violations:
+                    _err(f"{g.value}: focus {v.focus} path {v.path or '-'}: {v.message or v.constraint}")
+    typer.echo(f"{len(graphs)} graphs: {len(graphs) - bad} conform, {bad} do not", err=True)
+    raise typer.Exit(1 if bad else 0)
+
+
+@app.command()
+def serve(
+    store: StoreOpt = Path("store"),
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    timeout: Annotated[int, typer.Option(help="Per-query timeout in seconds.")] = 30,
+) -> None:
+    """Serve the store: a read-only SPARQL 1.1 endpoint at /sparql (union default graph).
+
+    Oxigraph's own server runs on a private loopback port as the engine and holds the store;
+    this front answers queries only (updates are refused).
+    """
+    from kg.publish.server import run
+
+    if not store.exists():
+        _err(f"no store at {store}; run `kg build` first")
+        raise typer.Exit(2)
+    try:
+        run(store, host=host, port=port, timeout=timeout)
+    except StoreLockedError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from exc
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    app()

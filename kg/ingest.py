@@ -1,0 +1,282 @@
+"""Ingest: files (OCR exports, clean text, JSON records, PDF) -> ``SourceDocument``.
+
+The text as ingested is kept whole; the later stages read a normalised copy (no-break spaces,
+soft hyphens, ligatures, smart quotes, hyphenation at line ends) through an ``OffsetMap``, so
+every fact they extract points at code-point offsets of the text as ingested.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from kg import errors
+from kg.errors import KgInputError
+from kg.models import InputKind, OffsetMap, SourceDocument
+
+SUFFIXES = (".txt", ".text", ".json", ".pdf")
+
+# One-for-one replacements: same length, so the offset map stays the identity for them.
+_ONE_FOR_ONE = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u200a": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2011": "-",
+        "\u2010": "-",
+        "\t": " ",
+        "\r": "\n",
+        "\f": "\n",
+        "\v": "\n",
+    }
+)
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
+# Length-changing edits: soft hyphens and zero-width characters go, CRLF becomes LF, ligatures
+# expand, and a word broken at a line end ("non-\n\nselectivity") is joined (the hyphen stays:
+# in UN texts it is almost always a real compound hyphen).
+_EDITS = re.compile(
+    r"(?P<drop>[\u00ad\u200b\u200c\u200d\ufeff])"
+    r"|(?P<crlf>\r\n)"
+    r"|(?P<lig>[\ufb00-\ufb06])"
+    r"|(?P<hyph>(?<=[A-Za-z])-[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t]*(?=[A-Za-z]))"
+)
+_HEADER_KEYS = ("Document Type", "Date", "Session", "Agenda Item", "Topic")
+_HEADER_LINE = re.compile(r"^(Document Type|Date|Session|Agenda Item|Topic)\s*:\s*(.*)$")
+
+
+def normalise(raw: str) -> tuple[str, OffsetMap]:
+    """Normalise ``raw`` and return the copy with its map back to ``raw``.
+
+    >>> norm, m = normalise("co\\u00adoperation \\u201cfull\\u201d \\ufb01nal")
+    >>> norm
+    'cooperation "full" final'
+    >>> m.to_raw(19, 24)
+    (20, 24)
+    """
+    parts: list[str] = []
+    norm_starts: list[int] = []
+    raw_starts: list[int] = []
+    identity: list[bool] = []
+    pos = 0  # raw position consumed so far
+    out = 0  # normalised length so far
+
+    def run(raw_at: int, text: str, same: bool) -> None:
+        nonlocal out
+        if not text:
+            return
+        norm_starts.append(out)
+        raw_starts.append(raw_at)
+        identity.append(same)
+        parts.append(text)
+        out += len(text)
+
+    for m in _EDITS.finditer(raw):
+        if m.start() > pos:
+            run(pos, raw[pos : m.start()], True)
+        kind = m.lastgroup
+        if kind == "crlf":
+            run(m.start() + 1, "\n", True)
+        elif kind == "lig":
+            run(m.start(), _LIGATURES[m.group()], False)
+        elif kind == "hyph":
+            run(m.start(), "-", True)
+        pos = m.end()
+    if pos < len(raw):
+        run(pos, raw[pos:], True)
+    norm = "".join(parts).translate(_ONE_FOR_ONE)
+    if len(norm_starts) == 1 and raw_starts[0] == 0 and identity[0]:
+        return norm, OffsetMap()
+    return norm, OffsetMap(tuple(norm_starts), tuple(raw_starts), tuple(identity))
+
+
+def decode(data: bytes, *, path: str) -> tuple[str, tuple[str, ...]]:
+    """Decode bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252 with a warning."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), ()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), ()
+        except UnicodeDecodeError as exc:
+            raise KgInputError(errors.E_BINARY, path, f"UTF-16 BOM but invalid UTF-16: {exc}") from exc
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        raise KgInputError(
+            errors.E_BINARY,
+            path,
+            f"binary content: NUL byte at byte {at}",
+            "give a text, JSON or PDF file; UTF-16 text needs a byte-order mark",
+        )
+    try:
+        return data.decode("utf-8"), ()
+    except UnicodeDecodeError as exc:
+        text = data.decode("cp1252", errors="replace")
+        return text, (f"{path}: not UTF-8 (byte {exc.start}); decoded as cp1252",)
+
+
+def _check_text(text: str, path: str) -> None:
+    if not text.strip():
+        raise KgInputError(errors.E_EMPTY, path, "the document holds no text", "is it the right file?")
+    controls = sum(1 for c in text[:4096] if ord(c) < 32 and c not in "\n\r\t\f\v")
+    if controls > 8:
+        raise KgInputError(
+            errors.E_BINARY, path, f"binary content: {controls} control characters in the first 4 KiB"
+        )
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _text_kind(text: str) -> tuple[InputKind, tuple[tuple[str, str], ...]]:
+    header: list[tuple[str, str]] = []
+    lines = text.lstrip("\ufeff").splitlines()
+    seen = 0
+    for i, line in enumerate(lines[:40]):
+        m = _HEADER_LINE.match(line.strip())
+        if m:
+            value = m.group(2).strip()
+            # a value wrapped onto the next non-blank line ("Agenda Item: ... Human\n\nRights and ...")
+            for nxt in lines[i + 1 : i + 4]:
+                s = nxt.strip()
+                if not s:
+                    continue
+                if _HEADER_LINE.match(s) or s.startswith("GE."):
+                    break
+                if m.group(1) == "Agenda Item" and not s.startswith(("Human Rights Council", "General Assembly")):
+                    value = f"{value} {s}"
+                break
+            header.append((m.group(1), value))
+            seen += 1
+    if seen >= 2 and any(k == "Document Type" for k, _ in header):
+        return InputKind.OCR_EXPORT, tuple(header)
+    return InputKind.TEXT, ()
+
+
+def _from_text(text: str, *, path: str, sha: str, warnings: tuple[str, ...]) -> SourceDocument:
+    _check_text(text, path)
+    kind, header = _text_kind(text)
+    norm, offsets = normalise(text)
+    return SourceDocument(path, kind, sha, text, norm, offsets, header=header, warnings=warnings)
+
+
+def _from_json(obj: object, *, path: str, sha: str) -> Iterator[SourceDocument]:
+    records = obj if isinstance(obj, list) else [obj]
+    for i, rec in enumerate(records):
+        where = path if len(records) == 1 else f"{path}#{i}"
+        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+            raise KgInputError(
+                errors.E_JSON_NO_TEXT,
+                where,
+                "JSON record without a string 'text' field",
+                "a record needs at least {\"text\": \"...\"}",
+            )
+        text = rec["text"]
+        _check_text(text, where)
+        meta = tuple(
+            (k, str(v) if not isinstance(v, list) else "; ".join(map(str, v)))
+            for k, v in rec.items()
+            if k in ("symbol", "title", "agenda_items", "filename", "date")
+        )
+        norm, offsets = normalise(text)
+        yield SourceDocument(where, InputKind.JSON, sha, text, norm, offsets, record=meta)
+
+
+def _from_pdf(data: bytes, *, path: str, sha: str) -> SourceDocument:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise KgInputError(errors.E_PDF_UNREADABLE, path, f"cannot read the PDF: {exc}") from exc
+    text = "\n\n".join(p.strip("\n") for p in pages)
+    if not text.strip():
+        raise KgInputError(
+            errors.E_PDF_NO_TEXT,
+            path,
+            f"the PDF has no text layer ({len(pages)} pages, probably scanned)",
+            "run OCR first (for example ocrmypdf) or give the text",
+        )
+    norm, offsets = normalise(text)
+    return SourceDocument(path, InputKind.PDF, sha, text, norm, offsets)
+
+
+def ingest_bytes(data: bytes, *, path: str) -> tuple[SourceDocument, ...]:
+    """Read one file's bytes, whatever the kind, detected by content.
+
+    Raises:
+        KgInputError: for empty, binary or unreadable input, naming ``path``.
+    """
+    if not data.strip():
+        raise KgInputError(errors.E_EMPTY, path, "the file is empty", "is it the right file?")
+    sha = _sha256(data)
+    if data.lstrip()[:5] == b"%PDF-":
+        return (_from_pdf(data, path=path, sha=sha),)
+    text, warnings = decode(data, path=path)
+    stripped = text.lstrip("\ufeff \r\n\t")
+    if stripped[:1] in "{[":
+        try:
+            obj = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            if path.lower().endswith(".json"):
+                raise KgInputError(
+                    errors.E_JSON_INVALID, path, f"invalid JSON at line {exc.lineno}, column {exc.colno}"
+                ) from exc
+        else:
+            return tuple(_from_json(obj, path=path, sha=sha))
+    return (_from_text(text, path=path, sha=sha, warnings=warnings),)
+
+
+def ingest(path: str | Path) -> tuple[SourceDocument, ...]:
+    """Read one file into source documents (a JSON file may hold a list of records)."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError as exc:
+        raise KgInputError(errors.E_NOT_FOUND, str(p), "no such file") from exc
+    except IsADirectoryError as exc:
+        raise KgInputError(errors.E_NOT_FOUND, str(p), "is a directory") from exc
+    return ingest_bytes(data, path=str(p))
+
+
+def discover(paths: Iterable[str | Path]) -> list[Path]:
+    """Files to build from: each file given, and every input file under each folder given.
+
+    The order is sorted, so that when the same resolution comes twice, the later one in sorted
+    argument order wins whatever the number of workers.
+    """
+    found: list[Path] = []
+    for item in paths:
+        p = Path(item)
+        if p.is_dir():
+            found.extend(
+                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+            )
+        else:
+            found.append(p)
+    seen: set[Path] = set()
+    unique = []
+    for f in found:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique

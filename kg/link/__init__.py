@@ -1,0 +1,152 @@
+"""Link: ``Mention`` -> ``LinkedMention``, canonical identities for everything tagged.
+
+Symbols (``symbols.py``), dates (``dates.py``), bodies, states, places and named instruments
+(``gazetteer.py``); plus the recorded vote's states and the addressees of operative paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.link import gazetteer, symbols
+from kg.link.dates import parse_dates
+from kg.link.symbols import Resolver, default_resolver
+from kg.lexicon import ordinal
+from kg.models import Linked, LinkedMention, Mention, Resolution
+
+ADDRESSING_VERBS = re.compile(
+    r"\b(?:[Rr]equests|[Ii]nvites|[Cc]alls\s+(?:up)?on|[Ee]ncourages|[Uu]rges)\b"
+)
+_SESSION_OF = {
+    "general assembly": "general-assembly",
+    "assembly": "general-assembly",
+    "human rights council": "human-rights-council",
+    "council": "human-rights-council",
+    "commission on human rights": "commission-on-human-rights",
+}
+
+
+def _adopting_id(res: Resolution) -> str:
+    return gazetteer.slug(res.body)
+
+
+def _link_body(m: Mention, res: Resolution, text: str) -> LinkedMention | None:
+    ident = m.key.removeprefix("body:")
+    if m.text in ("Council",):
+        if res.body != "Human Rights Council":
+            return None
+    if m.text == "Commission" and "Commission on Human Rights" not in text:
+        return None
+    if m.text in ("High Commissioner",) and "for Refugees" in text and "for Human Rights" not in text:
+        ident = "office-of-the-united-nations-high-commissioner-for-refugees"
+    ent = gazetteer.bodies().get(ident)
+    if ent is None:
+        return None
+    return LinkedMention("body", ent.ident, ent.label, m.start, m.end, (("kind", ent.kind),))
+
+
+def _link_session(m: Mention, res: Resolution) -> LinkedMention | None:
+    t = " ".join(m.text.split())
+    mm = re.match(r"(?i)(\S+)\s+(emergency\s+special\s+|special\s+)?session(?:\s+of\s+the\s+(.+))?", t)
+    if not mm:
+        return None
+    n = ordinal(mm.group(1))
+    if n is None:
+        return None
+    kind = "regular"
+    if mm.group(2):
+        kind = "emergency-special" if "emergency" in mm.group(2).lower() else "special"
+    owner = _SESSION_OF.get((mm.group(3) or "").lower(), _adopting_id(res))
+    return LinkedMention("session", f"{owner}/{kind}/{n}", t, m.start, m.end)
+
+
+def link(
+    resolution: Resolution,
+    mentions: tuple[Mention, ...],
+    *,
+    resolver: Resolver = default_resolver,
+) -> Linked:
+    """Give every mention its canonical identity.
+
+    Args:
+        resolution: the segmented resolution the mentions come from.
+        mentions: what ``kg.tag.tag`` found in its normalised text.
+        resolver: turns (owner, kind, number, paren, special) into a symbol; see
+            ``kg.link.symbols.default_resolver``.
+    """
+    text = resolution.source.norm
+    own = resolution.symbol.replace(" ", "").upper()
+    out: list[LinkedMention] = []
+    warnings: list[str] = []
+    for m in mentions:
+        if m.label == "DOCUMENT":
+            if m.key == "citation":
+                for sym, s, e in symbols.parse_citation(
+                    text, m.start, m.end, adopting=resolution.body, resolver=resolver
+                ):
+                    if sym.replace(" ", "").upper() != own:
+                        out.append(LinkedMention("document", sym, sym, s, e))
+            elif m.key == "symbol":
+                for sym, s, e in symbols.parse_symbol(m.text, m.start):
+                    if sym.replace(" ", "").upper() != own:
+                        out.append(LinkedMention("document", sym, sym, s, e))
+            elif m.key == "prst":
+                sym, s, e = symbols.parse_prst(m.text, m.start)
+                out.append(LinkedMention("document", sym, sym, s, e))
+            elif m.key.startswith("named:"):
+                ent = gazetteer.instruments()[m.key.removeprefix("named:")]
+                extra = (("symbol", ent.symbol),) if ent.symbol else ()
+                out.append(LinkedMention("document", f"named:{ent.ident}", ent.label, m.start, m.end, extra))
+        elif m.label == "DATE":
+            for d in parse_dates(m.text):
+                out.append(LinkedMention("date", d.isoformat(), m.text, m.start, m.end))
+        elif m.label == "BODY":
+            lm = _link_body(m, resolution, text)
+            if lm:
+                out.append(lm)
+        elif m.label == "STATE":
+            iso = m.key.removeprefix("state:")
+            out.append(LinkedMention("state", iso, gazetteer.states()[iso].label, m.start, m.end))
+        elif m.label == "PLACE":
+            pid = m.key.removeprefix("place:")
+            out.append(LinkedMention("place", pid, gazetteer.places()[pid].label, m.start, m.end))
+        elif m.label == "SESSION":
+            lm = _link_session(m, resolution)
+            if lm:
+                out.append(lm)
+    votes = []
+    for vl in resolution.adoption.lists:
+        for name, span in vl.names:
+            iso = gazetteer.find_state(name)
+            if iso is None:
+                warnings.append(f"{resolution.symbol}: state not recognised in the vote list: {name!r}")
+                continue
+            votes.append((vl.option, iso, gazetteer.states()[iso].label, span.start, span.end))
+    return Linked(
+        resolution=resolution,
+        mentions=tuple(out),
+        votes=tuple(votes),
+        addressees=_addressees(resolution, out),
+        warnings=tuple(warnings),
+    )
+
+
+def _addressees(res: Resolution, mentions: list[LinkedMention]) -> tuple[tuple[int, str], ...]:
+    """Bodies that an operative paragraph requests, invites, calls upon, encourages or urges."""
+    text = res.source.norm
+    bodies = [m for m in mentions if m.kind == "body"]
+    found: list[tuple[int, str]] = []
+    for p in res.operative:
+        seg = text[p.span.start : p.span.end]
+        for v in ADDRESSING_VERBS.finditer(seg):
+            start = p.span.start + v.end()
+            window = seg[v.end() : v.end() + 200]
+            stop = re.search(r"\bto\s+[a-z]|[;:]|\bthat\b", window)
+            end = start + (stop.start() if stop else len(window))
+            for b in bodies:
+                if start <= b.start and b.end <= end and (p.position, b.ident) not in found:
+                    found.append((p.position, b.ident))
+    return tuple(found)
+
+
+__all__ = ["link"]

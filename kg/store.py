@@ -1,0 +1,140 @@
+"""Store: the embedded on-disk pyoxigraph store (and, later, remote SPARQL endpoints).
+
+Each resolution's named graph is replaced in one SPARQL update (``DROP`` + ``INSERT DATA``),
+which Oxigraph applies as one transaction: a killed build leaves every graph old or new.
+Update strings are built from pyoxigraph terms, whose ``str`` is their escaped N-Triples form,
+never by pasting document text into SPARQL.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import StoreLockedError
+
+EXPORT_FORMATS = {
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
+    """Open (or create) the on-disk store.
+
+    Raises:
+        StoreLockedError: when another process (usually ``kg serve``) holds the store.
+    """
+    p = Path(path)
+    try:
+        if read_only:
+            return ox.Store.read_only(str(p))
+        p.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(p))
+    except OSError as exc:
+        if "lock" in str(exc).lower():
+            raise StoreLockedError(
+                f"the store {p} is in use by another process (is `kg serve` running on it?). "
+                "Stop it first, or rebuild through the running server with `kg build --endpoint URL`."
+            ) from exc
+        raise
+
+
+def _term(t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> str:
+    return str(t)
+
+
+def replace_graph_update(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
+    """The SPARQL update that replaces ``graph`` and adds the other quads (shared entities)."""
+    own: list[str] = []
+    other: dict[str, list[str]] = {}
+    for q in quads:
+        line = f"{_term(q.subject)} {_term(q.predicate)} {_term(q.object)} ."
+        if q.graph_name == graph:
+            own.append(line)
+        else:
+            other.setdefault(_term(q.graph_name), []).append(line)
+    parts = [f"DROP SILENT GRAPH {_term(graph)} ;", "INSERT DATA {", f"GRAPH {_term(graph)} {{"]
+    parts.extend(own)
+    parts.append("}")
+    for g, lines in other.items():
+        parts.append(f"GRAPH {g} {{")
+        parts.extend(lines)
+        parts.append("}")
+    parts.append("}")
+    return "\n".join(parts)
+
+
+def replace_graph(store: ox.Store, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
+    """Replace one named graph (and add its shared-entity quads) in one transaction."""
+    store.update(replace_graph_update(graph, quads))
+
+
+def query(store: ox.Store, sparql: str) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
+    """Run a query over the union of the named graphs."""
+    return store.query(sparql, use_default_graph_as_union=True)
+
+
+def union_triples(store: ox.Store) -> Iterator[ox.Triple]:
+    """Every distinct triple of the store, whatever graph it is in."""
+    seen: set[ox.Triple] = set()
+    for q in store.quads_for_pattern(None, None, None, None):
+        t = ox.Triple(q.subject, q.predicate, q.object)
+        if t not in seen:
+            seen.add(t)
+            yield t
+
+
+def export(store: ox.Store, output: str | Path, *, fmt: str = "nquads") -> int:
+    """Write the store to ``output`` in one format; returns the number of statements written.
+
+    Quad formats (N-Quads, TriG, JSON-LD) keep the named graphs; triple formats get the union.
+    The file appears whole or not at all (written to a temporary file, then renamed).
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    rdf_format = EXPORT_FORMATS[fmt]
+    out = Path(output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            if rdf_format.supports_datasets:
+                items: list[ox.Quad] | list[ox.Triple] = list(store.quads_for_pattern(None, None, None, None))
+            else:
+                items = list(union_triples(store))
+            ox.serialize(items, f, format=rdf_format, prefixes=_prefixes() if fmt in ("turtle", "trig") else None)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(items)
+
+
+def _prefixes() -> dict[str, str]:
+    from kg.rdf.namespaces import PREFIXES
+
+    return dict(PREFIXES)
+
+
+def graph_quads(store: ox.Store, graph: ox.NamedNode) -> list[ox.Quad]:
+    return list(store.quads_for_pattern(None, None, None, graph))
+
+
+def resolution_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """The named graphs that hold one resolution each (all but the shared and derived ones)."""
+    out = []
+    for g in store.named_graphs():
+        if isinstance(g, ox.NamedNode) and "/graph/" in g.value:
+            tail = g.value.split("/graph/", 1)[1]
+            if tail != "shared" and not tail.startswith("derived/"):
+                out.append(g)
+    return sorted(out, key=lambda g: g.value)

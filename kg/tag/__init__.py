@@ -1,0 +1,114 @@
+"""Tag: the spaCy pass. ``Resolution`` -> ``Mention`` tuple.
+
+The spaCy ``Doc`` never leaves this package: callers get frozen ``Mention`` values with offsets
+into the normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.models import Mention, Resolution
+from kg.tag.pipeline import build_nlp
+
+
+_WS = re.compile(r"\s{2,}|[\n\t\r\f\v]")
+
+
+def compact(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """Collapse every run of white space to one space, keeping a map back to ``text``.
+
+    Line breaks and runs of blanks split spaCy's phrase matches ("Office of the United\n\nNations"),
+    so the pass runs on the compact copy. Returns the copy and two sorted tuples: at compact
+    offset ``cpos[k]`` and after, the original offset is ``opos[k] + (i - cpos[k])``.
+    """
+    parts: list[str] = []
+    cpos: list[int] = [0]
+    opos: list[int] = [0]
+    prev = 0
+    out = 0
+    for m in _WS.finditer(text):
+        parts.append(text[prev : m.start()])
+        out += m.start() - prev
+        parts.append(" ")
+        out += 1
+        prev = m.end()
+        cpos.append(out)
+        opos.append(m.end())
+    parts.append(text[prev:])
+    return "".join(parts), tuple(cpos), tuple(opos)
+
+
+def _back(i: int, cpos: tuple[int, ...], opos: tuple[int, ...]) -> int:
+    k = bisect_right(cpos, i) - 1
+    return opos[k] + (i - cpos[k])
+
+
+def _longest(mentions: list[Mention]) -> list[Mention]:
+    """Within each label, drop a mention that lies inside a longer one of the same label."""
+    keep: list[Mention] = []
+    last_end: dict[str, int] = {}
+    for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        if m.end <= last_end.get(m.label, -1):
+            continue
+        keep.append(m)
+        last_end[m.label] = max(m.end, last_end.get(m.label, -1))
+    return keep
+
+
+def _mentions(doc: Doc, norm: str, cpos: tuple[int, ...], opos: tuple[int, ...]) -> tuple[Mention, ...]:
+    out: list[Mention] = []
+    for ent in doc.ents:
+        start, end, key = ent.start_char, ent.end_char, ent.ent_id_
+        text = ent.text
+        if key.endswith("|short"):
+            key = key[: -len("|short")]
+            # "the Council": the mention is the name, not the article
+            cut = len(text) - len(text.split(" ", 1)[1])
+            start = start + cut
+        s, e = _back(start, cpos, opos), _back(end - 1, cpos, opos) + 1
+        out.append(Mention(ent.label_, s, e, norm[s:e], key))
+    for label, key, start, end in doc.user_data.get("un", ()):
+        s, e = _back(start, cpos, opos), _back(end - 1, cpos, opos) + 1
+        out.append(Mention(label, s, e, norm[s:e], key))
+    return tuple(_longest(out))
+
+
+def tag(resolution: Resolution, *, nlp: Language | None = None) -> tuple[Mention, ...]:
+    """Tag one resolution's normalised text.
+
+    >>> from kg.ingest import ingest_bytes
+    >>> from kg.segment import segment
+    >>> res = segment(ingest_bytes(b"Human Rights Council\\n28/2. Title\\nThe Human Rights Council,\\n"
+    ...     b"Recalling Council resolution 25/3 of 27 March 2014,\\n1. Decides to act.\\n", path="x.txt")[0])
+    >>> [(m.label, m.text) for m in tag(res)]  # doctest: +NORMALIZE_WHITESPACE
+    [('BODY', 'Human Rights Council'), ('BODY', 'Human Rights Council'),
+     ('DOCUMENT', 'Council resolution 25/3 of 27 March 2014'), ('DATE', '27 March 2014')]
+    """
+    return next(tag_many([resolution], nlp=nlp))
+
+
+def tag_many(
+    resolutions: Iterable[Resolution], *, nlp: Language | None = None, batch_size: int = 8
+) -> Iterator[tuple[Mention, ...]]:
+    """Tag many resolutions with ``nlp.pipe``, in order."""
+    nlp = nlp or build_nlp()
+    maps: list[tuple[str, tuple[int, ...], tuple[int, ...]]] = []
+
+    def texts() -> Iterator[str]:
+        for r in resolutions:
+            c, cpos, opos = compact(r.source.norm)
+            maps.append((r.source.norm, cpos, opos))
+            yield c
+
+    for doc in nlp.pipe(texts(), batch_size=batch_size):
+        norm, cpos, opos = maps.pop(0)
+        yield _mentions(doc, norm, cpos, opos)
+
+
+__all__ = ["build_nlp", "tag", "tag_many"]
