@@ -84,7 +84,7 @@ def process_file(path: str, base: str = DEFAULT_BASE) -> list[DocResult]:
             )
             results.append(DocResult(src.path, INVALID, res.symbol, msgs, warnings))
             continue
-        data = ox.serialize(mapped.quads, format=ox.RdfFormat.N_QUADS)
+        data = ox.serialize(mapped.quads, format=ox.RdfFormat.N_QUADS) or b""
         results.append(
             DocResult(src.path, OK, res.symbol, (), warnings, mapped.graph.value, data, len(mapped.quads))
         )
@@ -134,7 +134,10 @@ def build(
                             d.status,
                             d.symbol,
                             d.messages,
-                            (*d.warnings, f"{d.symbol} also came from {written[d.symbol]}; this later file wins"),
+                            (
+                                *d.warnings,
+                                f"{d.symbol} also came from {written[d.symbol]}; this later file wins",
+                            ),
                             d.graph,
                             d.nquads,
                             d.triples,

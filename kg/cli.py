@@ -23,7 +23,8 @@ from kg.rdf.namespaces import DEFAULT_BASE
 
 app = typer.Typer(
     help="unres-kg: UN resolutions in, a validated, queryable linked-data graph out.\n\n"
-    "Typical use: `kg build FILES... --store ./store`, then `kg query`, `kg export`, `kg validate`, `kg serve`.",
+    "Typical use: `kg build FILES... --store ./store`, then `kg query`, `kg export`,\n"
+    "`kg validate` and `kg serve`.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -66,7 +67,9 @@ def main(
 
 @app.command()
 def build(
-    inputs: Annotated[list[Path], typer.Argument(help="Files or folders: OCR exports, text, JSON records, PDF.")],
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Files or folders: OCR exports, text, JSON records, PDF.")
+    ],
     store: StoreOpt = Path("store"),
     base: Annotated[str, typer.Option(help="Base IRI for minted resources (ends in '/').")] = DEFAULT_BASE,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
@@ -184,7 +187,9 @@ def query(
     variables = [v.value for v in result.variables]
     rows = [[_cell(sol[v]) for v in variables] for sol in result]
     if fmt == QueryFormat.json:
-        typer.echo(json.dumps([dict(zip(variables, r, strict=True)) for r in rows], ensure_ascii=False, indent=1))
+        typer.echo(
+            json.dumps([dict(zip(variables, r, strict=True)) for r in rows], ensure_ascii=False, indent=1)
+        )
     elif fmt == QueryFormat.csv:
         buf = io.StringIO()
         w = csv.writer(buf)
@@ -241,7 +246,9 @@ def validate(store: StoreOpt = Path("store")) -> None:
     except StoreLockedError as exc:
         _err(str(exc))
         raise typer.Exit(2) from exc
-    shared = [g for g in db.named_graphs() if isinstance(g, ox.NamedNode) and g.value.endswith("/graph/shared")]
+    shared = [
+        g for g in db.named_graphs() if isinstance(g, ox.NamedNode) and g.value.endswith("/graph/shared")
+    ]
     shared_quads = graph_quads(db, shared[0]) if shared else []
     graphs = resolution_graphs(db)
     bad = 0

@@ -47,7 +47,15 @@ _ONE_FOR_ONE = str.maketrans(
         "\v": "\n",
     }
 )
-_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
+_LIGATURES = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+}
 # Length-changing edits: soft hyphens and zero-width characters go, CRLF becomes LF, ligatures
 # expand, and a word broken at a line end ("non-\n\nselectivity") is joined (the hyphen stays:
 # in UN texts it is almost always a real compound hyphen).
@@ -159,7 +167,9 @@ def _text_kind(text: str) -> tuple[InputKind, tuple[tuple[str, str], ...]]:
                     continue
                 if _HEADER_LINE.match(s) or s.startswith("GE."):
                     break
-                if m.group(1) == "Agenda Item" and not s.startswith(("Human Rights Council", "General Assembly")):
+                if m.group(1) == "Agenda Item" and not s.startswith(
+                    ("Human Rights Council", "General Assembly")
+                ):
                     value = f"{value} {s}"
                 break
             header.append((m.group(1), value))
@@ -185,7 +195,7 @@ def _from_json(obj: object, *, path: str, sha: str) -> Iterator[SourceDocument]:
                 errors.E_JSON_NO_TEXT,
                 where,
                 "JSON record without a string 'text' field",
-                "a record needs at least {\"text\": \"...\"}",
+                'a record needs at least {"text": "..."}',
             )
         text = rec["text"]
         _check_text(text, where)
@@ -267,9 +277,7 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     for item in paths:
         p = Path(item)
         if p.is_dir():
-            found.extend(
-                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
-            )
+            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
         else:
             found.append(p)
     seen: set[Path] = set()

@@ -7,8 +7,8 @@ ingested) unless the field name says ``norm`` (an offset into the normalised cop
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from bisect import bisect_right
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 

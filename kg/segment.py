@@ -51,9 +51,7 @@ _SYMBOL_LINE = re.compile(r"^\s*((?:A/HRC/RES|A/RES|A/HRC/DEC|A/DEC)/(?:E?S-)?\d
 _ADOPTED_BY = re.compile(r"Resolution adopted by the (Human Rights Council|General Assembly)")
 _MEETING = re.compile(r"^\s*(\d{1,4})(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting\s*\.?\s*$", re.I)
 _DATE_LINE = re.compile(rf"^\s*(\d{{1,2}})\s+({MONTH_RE})\s+(\d{{4}})\s*\.?\s*$")
-_SESSION_LINE = re.compile(
-    rf"\b({ORDINAL_RE})\s+(emergency\s+special\s+|special\s+)?session\b", re.I
-)
+_SESSION_LINE = re.compile(rf"\b({ORDINAL_RE})\s+(emergency\s+special\s+|special\s+)?session\b", re.I)
 _HEADER_SESSION = re.compile(r"(\d+)(?:st|nd|rd|th)\s+(Regular|Special)\s+Session", re.I)
 _AGENDA = re.compile(r"^\s*Agenda items?\s+(.+?)\s*$", re.I)
 _HEADER_ITEM = re.compile(r"Item\s*(\d+)", re.I)
@@ -200,9 +198,8 @@ def _is_furniture(line: _Line, symbol: str, title: str) -> bool:
         return True
     if symbol and s.replace(" ", "") == symbol.replace(" ", ""):
         return True
-    if title and len(s) > 12 and squash(s).rstrip(". ") and title.startswith(squash(s).rstrip(". ")):
-        return True
-    return False
+    head = squash(s).rstrip(". ")
+    return bool(title and len(s) > 12 and head and title.startswith(head))
 
 
 def _split_inline(line: _Line, expected_op: int, in_preamble: bool) -> Iterator[_Line]:
@@ -215,22 +212,25 @@ def _split_inline(line: _Line, expected_op: int, in_preamble: bool) -> Iterator[
             if opener_re.match(text, m.end()) and text[m.end() :].split(" ", 1)[0] not in ("Further",):
                 cuts.append(m.end())
     nxt = expected_op
+    numbered: set[int] = set()
     for m in _INLINE_OP.finditer(text):
         word = text[m.end() :].split(" ", 1)[0]
         if int(m.group(1)) == nxt + 1 and word in lead_words:
             cuts.append(m.start(1))
+            numbered.add(m.start(1))
             nxt += 1
     if not cuts:
         yield line
         return
     prev = 0
-    for c in sorted(set(cuts)):
+    for c in [*sorted(set(cuts)), len(text)]:
         piece = text[prev:c].rstrip()
         if piece:
-            yield _Line(line.start + prev, line.start + prev + len(piece), piece)
+            if prev in numbered:
+                # "18 Requests" merged into the previous paragraph: read it as "18. Requests"
+                piece = re.sub(r"^(\d{1,3})\.?", r"\1.", piece, count=1)
+            yield _Line(line.start + prev, line.start + prev + len(text[prev:c].rstrip()), piece)
         prev = c
-    piece = text[prev:]
-    yield _Line(line.start + prev, line.end, piece)
 
 
 class _Builder:
@@ -248,7 +248,9 @@ class _Builder:
         pre = []
         for i, lines in enumerate(self.pre, 1):
             t = text_of(lines)
-            pre.append(Paragraph("preambular", i, t, Span(lines[0].start, lines[-1].end), lead=t.split(" ", 1)[0]))
+            pre.append(
+                Paragraph("preambular", i, t, Span(lines[0].start, lines[-1].end), lead=t.split(" ", 1)[0])
+            )
         ops = []
         for i, (_, lines, subs) in enumerate(self.ops, 1):
             body = text_of(lines)
@@ -385,6 +387,9 @@ def segment(source: SourceDocument) -> Resolution:
         m = _ADOPTED_BY.search(ln.text)
         if m:
             body = m.group(1)
+    if not body:
+        top = next((ln.text for ln in head_lines[:12] if ln.text.startswith(tuple(BODIES.values()))), "")
+        body = next((b for b in (BODIES["HRC"], BODIES["GA"]) if top.startswith(b)), "")
     if not body and intro_idx is not None:
         body = _INTRO.match(lines[intro_idx].text).group(1)  # type: ignore[union-attr]
     number = title = ""
@@ -393,8 +398,24 @@ def segment(source: SourceDocument) -> Resolution:
         m = _NUMBER_LINE.match(ln.text)
         if m:
             number, title, num_idx = m.group(1), m.group(2), i
-    if num_idx is not None and intro_idx is not None:
-        extra = [ln.text for ln in lines[num_idx + 1 : intro_idx] if not _is_furniture(ln, "", "")]
+    body_from = intro_idx + 1 if intro_idx is not None else None
+    if intro_idx is None and num_idx is not None:
+        # no "The General Assembly," line: the body starts at the first paragraph opener
+        body_from = next(
+            (
+                i
+                for i in range(num_idx + 1, min(len(lines), num_idx + 40))
+                if opener_re.match(lines[i].text) or _OP_START.match(lines[i].text)
+            ),
+            None,
+        )
+        if body_from is not None:
+            warnings.append(
+                f"no opening line such as 'The General Assembly,'; paragraphs start at line {body_from}"
+            )
+    if num_idx is not None and body_from is not None:
+        title_end = intro_idx if intro_idx is not None else body_from
+        extra = [ln.text for ln in lines[num_idx + 1 : title_end] if not _is_furniture(ln, "", "")]
         title = squash(" ".join([title, *extra]))
     title = squash(title).rstrip()
     symbol = ""
@@ -451,14 +472,14 @@ def segment(source: SourceDocument) -> Resolution:
             agenda = (int(m.group(1)),)
 
     # --- body: paragraphs up to the adoption block ----------------------------------------------
-    if intro_idx is None:
+    if body_from is None:
         raise KgInputError(
             errors.E_NO_PARAGRAPHS,
             source.path,
             f"{symbol}: no opening line such as 'The Human Rights Council,' before the paragraphs",
             "is this the text of a resolution?",
         )
-    body_lines = lines[intro_idx + 1 :]
+    body_lines = lines[body_from:]
     stop = next((i for i, ln in enumerate(body_lines) if _MEETING.match(ln.text)), None)
     annex_idx = next(
         (i for i, ln in enumerate(body_lines) if re.fullmatch(r"Annex(?:es)?(?:\s+[IVX]+)?", ln.text)), None
@@ -469,7 +490,7 @@ def segment(source: SourceDocument) -> Resolution:
         adoption, after_adoption = _parse_adoption(body_lines[stop:], text)
     end_idx = min(i for i in (stop, annex_idx, len(body_lines)) if i is not None)
     footnotes: list[Footnote] = []
-    for ln in lines[: intro_idx + 1]:
+    for ln in lines[:body_from]:
         m = _JOB_GLUED.match(ln.text)
         if m:
             footnotes.append(Footnote("", m.group(1), Span(ln.start + m.start(1), ln.start + m.end(1))))
@@ -552,7 +573,9 @@ def segment(source: SourceDocument) -> Resolution:
         ]
         if ann:
             annex.append(
-                Paragraph("annex", 1, squash(" ".join(ln.text for ln in ann)), Span(ann[0].start, ann[-1].end))
+                Paragraph(
+                    "annex", 1, squash(" ".join(ln.text for ln in ann)), Span(ann[0].start, ann[-1].end)
+                )
             )
     elif after_adoption < len(text):
         tail = _lines(text, after_adoption, len(text))
@@ -560,9 +583,11 @@ def segment(source: SourceDocument) -> Resolution:
             ann = [ln for ln in tail[1:] if not _is_furniture(ln, symbol, title)]
             if ann:
                 annex.append(
-                    Paragraph("annex", 1, squash(" ".join(ln.text for ln in ann)), Span(ann[0].start, ann[-1].end))
+                    Paragraph(
+                        "annex", 1, squash(" ".join(ln.text for ln in ann)), Span(ann[0].start, ann[-1].end)
+                    )
                 )
-    body_end = kept[-1].end if kept else lines[intro_idx].end
+    body_end = kept[-1].end if kept else lines[body_from - 1].end
     return Resolution(
         source=source,
         symbol=symbol,
@@ -577,6 +602,6 @@ def segment(source: SourceDocument) -> Resolution:
         annex=tuple(annex),
         footnotes=tuple(footnotes),
         adoption=adoption,
-        body_span=Span(lines[intro_idx].start, body_end),
+        body_span=Span(lines[body_from - 1].start, body_end),
         warnings=tuple(warnings),
     )

@@ -111,7 +111,9 @@ def export(store: ox.Store, output: str | Path, *, fmt: str = "nquads") -> int:
                 items: list[ox.Quad] | list[ox.Triple] = list(store.quads_for_pattern(None, None, None, None))
             else:
                 items = list(union_triples(store))
-            ox.serialize(items, f, format=rdf_format, prefixes=_prefixes() if fmt in ("turtle", "trig") else None)
+            ox.serialize(
+                items, f, format=rdf_format, prefixes=_prefixes() if fmt in ("turtle", "trig") else None
+            )
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
@@ -46,21 +47,23 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> Graph:
     return g
 
 
+def _value(results: Graph, node: Any, prop: str) -> str:
+    v = results.value(node, URIRef(str(SH) + prop))
+    return "" if v is None else str(v)
+
+
 def _report(results: Graph) -> tuple[Violation, ...]:
     out = []
     for r in results.subjects(URIRef(str(SH) + "focusNode"), None):
-        def val(p: str) -> str:
-            v = results.value(r, URIRef(str(SH) + p))
-            return "" if v is None else str(v)
-
+        shape = _value(results, r, "sourceShape")
         out.append(
             Violation(
-                focus=val("focusNode"),
-                path=val("resultPath"),
-                message=val("resultMessage"),
-                severity=val("resultSeverity").rsplit("#", 1)[-1],
-                shape=val("sourceShape") if not val("sourceShape").startswith("N") else "",
-                constraint=val("sourceConstraintComponent").rsplit("#", 1)[-1],
+                focus=_value(results, r, "focusNode"),
+                path=_value(results, r, "resultPath"),
+                message=_value(results, r, "resultMessage"),
+                severity=_value(results, r, "resultSeverity").rsplit("#", 1)[-1],
+                shape=shape if shape.startswith("http") else "",
+                constraint=_value(results, r, "sourceConstraintComponent").rsplit("#", 1)[-1],
             )
         )
     out.sort(key=lambda v: (v.focus, v.path, v.constraint, v.message))
@@ -78,4 +81,4 @@ def validate(data: Iterable[ox.Quad] | Graph, *, shapes: Graph | None = None) ->
     conforms, results, _text = shacl_validate(
         graph, shacl_graph=shapes if shapes is not None else shapes_graph(), inference="none", advanced=True
     )
-    return ValidationReport(bool(conforms), () if conforms else _report(results))  # type: ignore[arg-type]
+    return ValidationReport(bool(conforms), () if conforms else _report(results))  # type: ignore[arg-type,unused-ignore]

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import re
 
+from kg.lexicon import ordinal
 from kg.link import gazetteer, symbols
 from kg.link.dates import parse_dates
 from kg.link.symbols import Resolver, default_resolver
-from kg.lexicon import ordinal
 from kg.models import Linked, LinkedMention, Mention, Resolution
 
-ADDRESSING_VERBS = re.compile(
-    r"\b(?:[Rr]equests|[Ii]nvites|[Cc]alls\s+(?:up)?on|[Ee]ncourages|[Uu]rges)\b"
-)
+ADDRESSING_VERBS = re.compile(r"\b(?:[Rr]equests|[Ii]nvites|[Cc]alls\s+(?:up)?on|[Ee]ncourages|[Uu]rges)\b")
 _SESSION_OF = {
     "general assembly": "general-assembly",
     "assembly": "general-assembly",
@@ -31,10 +29,9 @@ def _adopting_id(res: Resolution) -> str:
 
 
 def _link_body(m: Mention, res: Resolution, text: str) -> LinkedMention | None:
-    ident = m.key.removeprefix("body:")
-    if m.text in ("Council",):
-        if res.body != "Human Rights Council":
-            return None
+    ident: str = m.key.removeprefix("body:")
+    if m.text == "Council" and res.body != "Human Rights Council":
+        return None
     if m.text == "Commission" and "Commission on Human Rights" not in text:
         return None
     if m.text in ("High Commissioner",) and "for Refugees" in text and "for Human Rights" not in text:
@@ -117,11 +114,11 @@ def link(
     votes = []
     for vl in resolution.adoption.lists:
         for name, span in vl.names:
-            iso = gazetteer.find_state(name)
-            if iso is None:
+            found = gazetteer.find_state(name)
+            if found is None:
                 warnings.append(f"{resolution.symbol}: state not recognised in the vote list: {name!r}")
                 continue
-            votes.append((vl.option, iso, gazetteer.states()[iso].label, span.start, span.end))
+            votes.append((vl.option, found, gazetteer.states()[found].label, span.start, span.end))
     return Linked(
         resolution=resolution,
         mentions=tuple(out),

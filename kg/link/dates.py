@@ -35,6 +35,7 @@ def parse_dates(text: str) -> tuple[date, ...]:
     ()
     """
     t = " ".join(text.split())
+    found: tuple[date | None, ...]
     m = _RANGE_MONTHS.search(t)
     if m:
         found = (_mk(m.group(5), m.group(2), m.group(1)), _mk(m.group(5), m.group(4), m.group(3)))

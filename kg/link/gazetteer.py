@@ -71,8 +71,10 @@ def state_by_name() -> dict[str, str]:
 def find_state(name: str) -> str | None:
     """ISO3 code of a state named as in a vote list.
 
-    >>> find_state("Bolivia (Plurinational State of )"), find_state("the former Yugoslav Republic of Macedonia")
-    ('BOL', 'MKD')
+    >>> find_state("Bolivia (Plurinational State of )")
+    'BOL'
+    >>> find_state("the former Yugoslav Republic of Macedonia")
+    'MKD'
     """
     return state_by_name().get(_state_key(name))
 
@@ -84,4 +86,7 @@ def places() -> dict[str, Entity]:
 
 @cache
 def instruments() -> dict[str, Entity]:
-    return {d["id"]: Entity(d["id"], d["label"], symbol=d.get("symbol") or "") for d in data_jsonl("instruments.jsonl")}
+    return {
+        d["id"]: Entity(d["id"], d["label"], symbol=d.get("symbol") or "")
+        for d in data_jsonl("instruments.jsonl")
+    }

@@ -1,6 +1,6 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint over the store.
 
-The engine is Oxigraph's own server (``oxigraph serve-read-only --union-default-graph``) on a
+The engine is Oxigraph's own server (``oxigraph serve --union-default-graph``) on a
 private loopback port; this thin Starlette front forwards queries to it (GET and POST, any
 result format the engine gives: JSON, XML, CSV, TSV, Turtle, N-Triples), adds CORS, refuses
 updates, and serves a small query page.
@@ -67,10 +67,10 @@ def oxigraph_binary() -> str:
 
 
 def start_engine(store: Path, *, port: int, timeout: int) -> subprocess.Popen[bytes]:
-    """Start Oxigraph's server on the store (read-only, union default graph) on loopback."""
+    """Start Oxigraph's server on the store (union default graph) on loopback; it holds the store's lock."""
     cmd = [
         oxigraph_binary(),
-        "serve-read-only",
+        "serve",
         "--location",
         str(store),
         "--bind",
@@ -121,7 +121,9 @@ def create_app(engine: str, *, timeout: int = 30) -> Starlette:
                 return Response("updates are not accepted here", status_code=403, headers=_CORS)
             if ctype not in ("application/sparql-query", "application/x-www-form-urlencoded"):
                 return Response(f"unsupported content type {ctype!r}", status_code=415, headers=_CORS)
-            upstream = await client.post("/query", content=body, headers={"Content-Type": ctype, "Accept": accept})
+            upstream = await client.post(
+                "/query", content=body, headers={"Content-Type": ctype, "Accept": accept}
+            )
         headers = {**_CORS}
         if "content-type" in upstream.headers:
             headers["Content-Type"] = upstream.headers["content-type"]
@@ -146,7 +148,12 @@ def run(store: Path, *, host: str = "127.0.0.1", port: int = 8000, timeout: int 
     proc = start_engine(store, port=engine_port, timeout=timeout)
     try:
         print(f"unres-kg {__version__}: SPARQL endpoint at http://{host}:{port}/sparql", file=sys.stderr)
-        uvicorn.run(create_app(f"http://127.0.0.1:{engine_port}", timeout=timeout), host=host, port=port, log_level="warning")
+        uvicorn.run(
+            create_app(f"http://127.0.0.1:{engine_port}", timeout=timeout),
+            host=host,
+            port=port,
+            log_level="warning",
+        )
     finally:
         proc.terminate()
         try:

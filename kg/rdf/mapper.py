@@ -18,7 +18,11 @@ from kg.rdf.iris import Minter, short_hash
 from kg.rdf.namespaces import DEFAULT_BASE, cito, dcterms, eli, oa, org, prov, rdf, rdfs, skos, unres, xsd
 
 _OPTION = {"in_favour": "votedInFavour", "against": "votedAgainst", "abstaining": "abstained"}
-_KIND = {"regular": "RegularSession", "special": "SpecialSession", "emergency-special": "EmergencySpecialSession"}
+_KIND = {
+    "regular": "RegularSession",
+    "special": "SpecialSession",
+    "emergency-special": "EmergencySpecialSession",
+}
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,11 @@ def to_rdf(linked: Linked, *, base: str = DEFAULT_BASE) -> Mapped:
         w.own(r, unres.adoptionMethod, unres.WithoutVote)
     elif ad.method == "recorded vote":
         w.own(r, unres.adoptionMethod, unres.RecordedVote)
-        for prop, n in (("votesInFavour", ad.in_favour), ("votesAgainst", ad.against), ("abstentions", ad.abstaining)):
+        for prop, n in (
+            ("votesInFavour", ad.in_favour),
+            ("votesAgainst", ad.against),
+            ("abstentions", ad.abstaining),
+        ):
             if n is not None:
                 w.own(r, unres[prop], _int(n))
     w.own(r, rdfs.seeAlso, NamedNode("https://undocs.org/" + _undocs(res.symbol)))
@@ -241,7 +249,11 @@ def _entity(w: _Writer, mint: Minter, m: LinkedMention) -> NamedNode | None:
 def _paragraph(w: _Writer, mint: Minter, r: NamedNode, p: Paragraph) -> NamedNode:
     code = {"preambular": "pp", "operative": "op", "annex": "annex"}[p.kind]
     node = NamedNode(f"{r.value}/{code}/{p.position}")
-    cls = {"preambular": unres.PreambularParagraph, "operative": unres.OperativeParagraph, "annex": unres.AnnexPart}
+    cls = {
+        "preambular": unres.PreambularParagraph,
+        "operative": unres.OperativeParagraph,
+        "annex": unres.AnnexPart,
+    }
     w.own(r, eli.has_part, node)
     w.own(node, rdf.type, cls[p.kind])
     w.own(node, unres.position, _int(p.position))
@@ -294,8 +306,8 @@ def _annotation(
     w.own(t, oa.hasSelector, pos)
     w.own(t, oa.hasSelector, quote)
     w.own(pos, rdf.type, oa.TextPositionSelector)
-    w.own(pos, oa.start, Literal(str(raw_start), datatype=xsd.nonNegativeInteger))
-    w.own(pos, oa.end, Literal(str(raw_end), datatype=xsd.nonNegativeInteger))
+    w.own(pos, oa.start, Literal(str(raw_start), datatype=xsd.integer))
+    w.own(pos, oa.end, Literal(str(raw_end), datatype=xsd.integer))
     w.own(quote, rdf.type, oa.TextQuoteSelector)
     w.own(quote, oa.exact, Literal(src.text[raw_start:raw_end]))
     w.own(quote, oa.prefix, Literal(src.text[max(0, raw_start - 24) : raw_start]))

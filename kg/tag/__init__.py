@@ -16,7 +16,6 @@ from spacy.tokens import Doc
 from kg.models import Mention, Resolution
 from kg.tag.pipeline import build_nlp
 
-
 _WS = re.compile(r"\s{2,}|[\n\t\r\f\v]")
 
 

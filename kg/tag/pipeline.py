@@ -109,10 +109,11 @@ def build_nlp() -> Language:
     """The tagging pipeline (built once per process)."""
     nlp = spacy.blank("en")
     nlp.max_length = 100_000_000
-    tokenizer = nlp.tokenizer
-    tokenizer.token_match = SYMBOL_TOKEN.match  # type: ignore[attr-defined]
-    suffixes = [*nlp.Defaults.suffixes, r"(?<=[a-z]{2})[0-9]{1,2}$"]  # footnote digits: "Commissioner2"
-    tokenizer.suffix_search = compile_suffix_regex(suffixes).search  # type: ignore[attr-defined]
+    tokenizer: Any = nlp.tokenizer
+    tokenizer.token_match = SYMBOL_TOKEN.match
+    defaults: Any = nlp.Defaults.suffixes
+    suffixes = [*defaults, r"(?<=[a-z]{2})[0-9]{1,2}$"]  # footnote digits: "Commissioner2"
+    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
     ruler.add_patterns(gazetteer_patterns())  # type: ignore[attr-defined]
     nlp.add_pipe("un_regex")
