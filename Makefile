@@ -26,8 +26,8 @@ serve: install
 	$(BIN)/kg serve --store $(STORE) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check kg tests scripts bench
-	$(BIN)/ruff format --check kg tests scripts bench
+	$(BIN)/ruff check $(wildcard kg tests scripts bench)
+	$(BIN)/ruff format --check $(wildcard kg tests scripts bench)
 
 typecheck: install
 	$(BIN)/mypy
