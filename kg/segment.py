@@ -90,7 +90,7 @@ class _Line:
 def _lexicon() -> tuple[re.Pattern[str], frozenset[str], dict[str, dict[str, str]], frozenset[str]]:
     data = data_json("segment.json")
     openers = sorted(data["preambular_openers"], key=len, reverse=True)
-    opener_re = re.compile(r"^(?:" + "|".join(re.escape(o) for o in openers) + r")\b")
+    opener_re = re.compile(r"(?:" + "|".join(re.escape(o) for o in openers) + r")\b")
     return (
         opener_re,
         frozenset(data["adverbs"]),
@@ -548,7 +548,9 @@ def segment(source: SourceDocument) -> Resolution:
             if not starts_new and b.pre:
                 prev = b.pre[-1][-1].text.rstrip()
                 word = ln.text.split(" ", 1)[0]
-                starts_new = prev.endswith(",") and bool(re.fullmatch(r"[A-Z][a-z]+(?:ing|ed)", word))
+                starts_new = prev.endswith(",") and bool(
+                    re.fullmatch(r"[A-Z][a-z]+(?:ing|ed|ous|ful|ant|ent)", word)
+                )
             if starts_new or not b.pre:
                 b.pre.append([ln])
             else:

@@ -75,14 +75,26 @@ def link(
     own = resolution.symbol.replace(" ", "").upper()
     out: list[LinkedMention] = []
     warnings: list[str] = []
+    last_citation: tuple[int, str | None] = (-1, None)  # end and owner of the previous citation
     for m in mentions:
         if m.label == "DOCUMENT":
             if m.key == "citation":
+                gap = text[last_citation[0] : m.start] if last_citation[0] >= 0 else "x"
+                inherited = last_citation[1] if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap) else None
+                para = next((p for p in resolution.paragraphs if p.span.start <= m.start < p.span.end), None)
                 for sym, s, e in symbols.parse_citation(
-                    text, m.start, m.end, adopting=resolution.body, resolver=resolver
+                    text,
+                    m.start,
+                    m.end,
+                    adopting=resolution.body,
+                    resolver=resolver,
+                    inherited=inherited,
+                    paragraph_start=para.span.start if para else None,
                 ):
                     if sym.replace(" ", "").upper() != own:
                         out.append(LinkedMention("document", sym, sym, s, e))
+                owner = symbols.citation_owner(text, m.start, m.end, adopting=resolution.body)
+                last_citation = (m.end, owner or inherited)
             elif m.key == "symbol":
                 for sym, s, e in symbols.parse_symbol(m.text, m.start):
                     if sym.replace(" ", "").upper() != own:

@@ -34,7 +34,7 @@ OWNER_WORDS = {
 _HEAD = re.compile(
     r"^(?:(?P<owner>Human Rights Council|General Assembly|Security Council|Economic and Social Council|"
     r"Commission on Human Rights|Sub-Commission on the Promotion and Protection of Human Rights|Council|"
-    r"Assembly|Commission|its|their)\s+)?(?P<kind>resolutions?|decisions?)\s+"
+    r"Assembly|Commission|its|their)\s+)?(?P<kind>[Rr]esolutions?|[Dd]ecisions?)\s+"
 )
 _ITEM = re.compile(
     r"(?P<special>E?S-)?(?P<a>\d{1,4})/(?P<b>\d{1,4})(?:\s[A-Z](?![\w/]))?"
@@ -48,7 +48,7 @@ _RIGHT_OWNER = re.compile(
 )
 _LEFT_OWNER = re.compile(
     r"\b(General Assembly|Assembly|Human Rights Council|Council|Commission on Human Rights|Commission|"
-    r"Security Council|Economic and Social Council)\s+(?:in|by|through|under)\s+(?:its|their)\s*$"
+    r"Security Council|Economic and Social Council),?\s+(?:in|by|through|under)\s+(?:its|their)\s*$"
 )
 
 Resolver = Callable[[str, str, str, str, str], str]
@@ -69,7 +69,7 @@ def default_resolver(owner: str, kind: str, number: str, paren: str, special: st
     >>> default_resolver(CHR, "resolution", "2001/5", "", "")
     'E/CN.4/RES/2001/5'
     """
-    dec = kind.startswith("decision")
+    dec = kind.lower().startswith("decision")
     if paren:
         if re.fullmatch(r"\d{4}", paren):
             return f"S/RES/{number}({paren})"
@@ -93,29 +93,79 @@ def default_resolver(owner: str, kind: str, number: str, paren: str, special: st
     return f"A/HRC/{'DEC' if dec else 'RES'}/{special}{number}"
 
 
-def _owner_of(word: str | None, text: str, start: int, end: int, adopting: str) -> str:
+_CONTEXT_OWNER = re.compile(
+    r"(?:resolutions?|decisions?)\s+(?:adopted\s+by|of)\s+the\s+"
+    r"(General Assembly|Assembly|Human Rights Council|Council|Commission on Human Rights|Commission|"
+    r"Security Council|Economic and Social Council)\b"
+)
+
+
+def _squash(text: str) -> tuple[str, list[int]]:
+    """``text`` with white-space runs as one space, and the original index of each character."""
+    out: list[str] = []
+    idx: list[int] = []
+    prev_space = False
+    for i, c in enumerate(text):
+        if c.isspace():
+            if prev_space:
+                continue
+            c, prev_space = " ", True
+        else:
+            prev_space = False
+        out.append(c)
+        idx.append(i)
+    idx.append(len(text))
+    return "".join(out), idx
+
+
+def _owner_word(word: str) -> str:
+    return HRC if word == "Council" else OWNER_WORDS[word]
+
+
+def _owner_of(word: str | None, text: str, start: int, end: int, adopting: str) -> str | None:
+    """The owner a citation names, or ``None`` when it names none (bare "resolution 2005/59")."""
     if word and word not in ("its", "their"):
         owner = OWNER_WORDS[word]
-        if word == "Council" and adopting not in (HRC,):
-            # a bare "Council resolution" in a General Assembly text: the HRC unless said otherwise
-            owner = HRC
         if word == "Commission" and adopting == GA:
             owner = CHR
         return owner
     if word in ("its", "their"):
-        right = _RIGHT_OWNER.match(text[end : end + 120])
+        right = _RIGHT_OWNER.match(_squash(text[end : end + 160])[0])
         if right:
-            return OWNER_WORDS[right.group(1)] if right.group(1) != "Council" else HRC
-        left = _LEFT_OWNER.search(text[max(0, start - 80) : start + len(word)])
+            return _owner_word(right.group(1))
+        left = _LEFT_OWNER.search(_squash(text[max(0, start - 100) : start + len(word)])[0])
         if left:
-            return OWNER_WORDS[left.group(1)] if left.group(1) != "Council" else HRC
-    return adopting
+            return _owner_word(left.group(1))
+        return adopting
+    return None
+
+
+def _context_owner(text: str, start: int, floor: int | None) -> str | None:
+    """An owner named earlier in the same paragraph: "all resolutions of the Commission on Human
+    Rights on ..., the last of which was resolution 2005/59"."""
+    lo = max(0, start - 400) if floor is None else max(floor, start - 600)
+    window = text[lo:start]
+    cut = max(window.rfind(";"), window.rfind(". "), -1 if floor is not None else window.rfind("\n\n"))
+    window = _squash(window[cut + 1 :])[0]
+    found = list(_CONTEXT_OWNER.finditer(window))
+    return _owner_word(found[-1].group(1)) if found else None
 
 
 def parse_citation(
-    text: str, start: int, end: int, *, adopting: str, resolver: Resolver = default_resolver
+    text: str,
+    start: int,
+    end: int,
+    *,
+    adopting: str,
+    resolver: Resolver = default_resolver,
+    inherited: str | None = None,
+    paragraph_start: int | None = None,
 ) -> Iterator[tuple[str, int, int]]:
     """Symbols named by a citation phrase ``text[start:end]``, with the offsets of each number.
+
+    ``inherited`` is the owner of a citation just before this one ("Council decision 18/120 ... and
+    resolutions 24/14"), used when this one names none; ``paragraph_start`` bounds the search for
+    an owner named earlier in the paragraph.
 
     >>> t = "the latest of which being Council resolution 25/3 of 27 March 2014 and more"
     >>> list(parse_citation(t, 26, 66, adopting=HRC))
@@ -124,24 +174,37 @@ def parse_citation(
     >>> list(parse_citation(t, 17, 38, adopting=HRC))
     [('A/RES/69/179', 32, 38)]
     """
-    phrase = text[start:end]
+    phrase, idx = _squash(text[start:end])
     head = _HEAD.match(phrase)
     if not head:
         return
     owner_word = head.group("owner")
     kind = head.group("kind")
-    # for "its", the clause after the whole list names the owner
     owner = _owner_of(owner_word, text, start, end, adopting)
+    if owner is None:
+        owner = inherited or _context_owner(text, start, paragraph_start) or adopting
     for m in _ITEM.finditer(phrase, head.end()):
         if m.group("a"):
             number, paren, special = f"{m.group('a')}/{m.group('b')}", "", m.group("special") or ""
         else:
             number, paren, special = m.group("n"), m.group("paren"), ""
-        # a number that is really a date inside "of 18 April 2001" never matches _ITEM
         item_owner = owner
         if not owner_word and paren and re.fullmatch(r"\d{4}", paren):
             item_owner = SC
-        yield resolver(item_owner, kind, number, paren, special), start + m.start(), start + m.end()
+        yield (
+            resolver(item_owner, kind, number, paren, special),
+            start + idx[m.start()],
+            start + idx[m.end() - 1] + 1,
+        )
+
+
+def citation_owner(text: str, start: int, end: int, *, adopting: str) -> str | None:
+    """The owner a citation phrase resolves to (for the next phrase to inherit)."""
+    phrase = _squash(text[start:end])[0]
+    head = _HEAD.match(phrase)
+    if not head:
+        return None
+    return _owner_of(head.group("owner"), text, start, end, adopting)
 
 
 _SUFFIX = re.compile(r"\s+and\s+((?:Corr|Add|Rev)\.\d+)$")
