@@ -115,6 +115,18 @@ def data_jsonl(name: str) -> tuple[dict[str, Any], ...]:
     return tuple(json.loads(line) for line in text.splitlines() if line.strip())
 
 
+BODY_FILES = ("bodies-un-system.jsonl", "bodies-curated.jsonl", "bodies-mandates.jsonl")
+
+
+def body_rows() -> tuple[dict[str, Any], ...]:
+    """Every gazetteer row for bodies; later files override earlier ones with the same id."""
+    rows: dict[str, dict[str, Any]] = {}
+    for name in BODY_FILES:
+        for row in data_jsonl(name):
+            rows[row["id"]] = row
+    return tuple(rows.values())
+
+
 def squash(text: str) -> str:
     """Collapse runs of white space to one space and strip."""
     return " ".join(text.split())

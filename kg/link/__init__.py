@@ -14,7 +14,56 @@ from kg.link.dates import parse_dates
 from kg.link.symbols import Resolver, default_resolver
 from kg.models import Linked, LinkedMention, Mention, Resolution
 
-ADDRESSING_VERBS = re.compile(r"\b(?:[Rr]equests|[Ii]nvites|[Cc]alls\s+(?:up)?on|[Ee]ncourages|[Uu]rges)\b")
+ADDRESSING_VERBS = re.compile(
+    r"\b(?:[Rr]equests|[Ii]nvites|[Cc]alls\s+(?:up)?on|[Ee]ncourages|[Uu]rges"
+    r"|(?:[Rr]eiterates|[Rr]enews)\s+its\s+(?:requests?|invitation)\s+to)\b"
+)
+# words that may stand between the verb and the first addressee ("Calls upon all States and the ...")
+_BEFORE_ADDRESSEE = frozenset(
+    [
+        "the",
+        "all",
+        "relevant",
+        "also",
+        "further",
+        "again",
+        "once",
+        "its",
+        "and",
+        "other",
+        "as",
+        "well",
+        "both",
+        "states",
+        "member",
+        "governments",
+        "international",
+        "regional",
+        "organizations",
+        "agencies",
+        "specialized",
+        "intergovernmental",
+        "non-governmental",
+        "civil",
+        "society",
+        "national",
+        "institutions",
+        "stakeholders",
+        "entities",
+        "bodies",
+        "mechanisms",
+        "procedures",
+        "concerned",
+        "in",
+        "particular",
+        "including",
+    ]
+)
+# the addressees end where the clause's verb or a qualifying phrase begins
+_ADDRESSEE_STOP = re.compile(
+    r"\bto\s+[a-z]|[;:]|\bthat\b|,\s+(?:through|in\s+consultation|in\s+cooperation|in\s+collaboration|within|"
+    r"including|inter\s+alia|as\s+appropriate|where\s+appropriate|in\s+particular)\b"
+)
 _SESSION_OF = {
     "general assembly": "general-assembly",
     "assembly": "general-assembly",
@@ -28,12 +77,56 @@ def _adopting_id(res: Resolution) -> str:
     return gazetteer.slug(res.body)
 
 
+_MANDATE_POSTS = (
+    "Special Rapporteur",
+    "Independent Expert",
+    "Special Adviser",
+    "Special Representative",
+    "Special Envoy",
+)
+
+
+def _mandate(m: Mention) -> LinkedMention:
+    """A mandate named in full but not in the gazetteer gets an IRI of its own."""
+    label = " ".join(m.text.split())
+    head, _, rest = label.partition(" on ")
+    label = f"{head.title()} on {rest}" if rest else label[0].upper() + label[1:]
+    known = gazetteer.bodies().get(gazetteer.slug(label))
+    if known:
+        return LinkedMention("body", known.ident, known.label, m.start, m.end, (("kind", known.kind),))
+    kind = "Post" if label.startswith(_MANDATE_POSTS) else "Organization"
+    return LinkedMention("body", gazetteer.slug(label), label, m.start, m.end, (("kind", kind),))
+
+
+def _resolve_short(m: Mention, full: list[LinkedMention]) -> LinkedMention | None:
+    """Resolve a short form to the nearest body of its type named in full before it (else after).
+
+    "the Special Rapporteur" after the mandate's full name; "the Council" in a General Assembly
+    text; "the Commission"; "the Special Committee".
+    """
+    short = m.key.removeprefix("mandate:").lower() if m.key.startswith("mandate:") else m.text.lower()
+    if short == "mandate holder":
+        candidates = [f for f in full if f.label.lower().startswith(_MANDATE_TYPES)]
+    elif short in ("council", "commission"):
+        candidates = [f for f in full if short in f.label.lower().split() and f.start != m.start]
+    else:
+        candidates = [f for f in full if f.label.lower().startswith(short)]
+    before = [f for f in candidates if f.end <= m.start]
+    pick = before[-1] if before else (candidates[0] if candidates else None)
+    if pick is None:
+        return None
+    return LinkedMention("body", pick.ident, pick.label, m.start, m.end, pick.extra)
+
+
+_MANDATE_TYPES = ("special rapporteur", "independent expert", "working group")
+
+
 def _link_body(m: Mention, res: Resolution, text: str) -> LinkedMention | None:
+    if m.key == "mandate":
+        return _mandate(m)
     ident: str = m.key.removeprefix("body:")
-    if m.text == "Council" and res.body != "Human Rights Council":
-        return None
-    if m.text == "Commission" and "Commission on Human Rights" not in text:
-        return None
+    if m.text == "Office" and "High Commissioner" not in text:
+        return None  # "the Office" is the OHCHR only in a text that names it
     if m.text in ("High Commissioner",) and "for Refugees" in text and "for Human Rights" not in text:
         ident = "office-of-the-united-nations-high-commissioner-for-refugees"
     ent = gazetteer.bodies().get(ident)
@@ -76,6 +169,7 @@ def link(
     out: list[LinkedMention] = []
     warnings: list[str] = []
     last_citation: tuple[int, str | None] = (-1, None)  # end and owner of the previous citation
+    shorts: list[Mention] = []
     for m in mentions:
         if m.label == "DOCUMENT":
             if m.key == "citation":
@@ -110,6 +204,13 @@ def link(
             for d in parse_dates(m.text):
                 out.append(LinkedMention("date", d.isoformat(), m.text, m.start, m.end))
         elif m.label == "BODY":
+            if (
+                m.key.startswith("mandate:")
+                or (m.text == "Council" and resolution.body != "Human Rights Council")
+                or m.text == "Commission"
+            ):
+                shorts.append(m)
+                continue
             lm = _link_body(m, resolution, text)
             if lm:
                 out.append(lm)
@@ -123,6 +224,12 @@ def link(
             lm = _link_session(m, resolution)
             if lm:
                 out.append(lm)
+    full = [lm for lm in out if lm.kind == "body"]
+    for m in shorts:
+        lm = _resolve_short(m, full)
+        if lm:
+            out.append(lm)
+    out.sort(key=lambda lm: (lm.start, lm.end))
     votes = []
     for vl in resolution.adoption.lists:
         for name, span in vl.names:
@@ -150,10 +257,30 @@ def _addressees(res: Resolution, mentions: list[LinkedMention]) -> tuple[tuple[i
         for v in ADDRESSING_VERBS.finditer(seg):
             start = p.span.start + v.end()
             window = seg[v.end() : v.end() + 200]
-            stop = re.search(r"\bto\s+[a-z]|[;:]|\bthat\b", window)
+            stop = _ADDRESSEE_STOP.search(window)
             end = start + (stop.start() if stop else len(window))
-            for b in bodies:
-                if start <= b.start and b.end <= end and (p.position, b.ident) not in found:
+            named = [b for b in bodies if start <= b.start and b.end <= end]
+            if named:
+                between = re.findall(r"[A-Za-z\-]+", text[start : named[0].start])
+                if any(w.lower() not in _BEFORE_ADDRESSEE for w in between):
+                    named = []  # the object is not a body ("encourages the continued updating of ...")
+            pronoun = re.match(r"\s*(him|her|it|them)\b", window)
+            if not named and pronoun:
+                if pronoun.group(1) == "them":
+                    # "Requests the Secretary-General and the High Commissioner ..., and also requests them"
+                    named = [b for b in bodies if any(f == (p.position, b.ident) for f in found)]
+                else:
+                    want = "Organization" if pronoun.group(1) == "it" else "Post"
+                    earlier = [
+                        b
+                        for b in bodies
+                        if p.span.start <= b.start
+                        and b.end <= start - len(v.group())
+                        and dict(b.extra).get("kind", "Organization") == want
+                    ]
+                    named = earlier[-1:]
+            for b in named:
+                if (p.position, b.ident) not in found:
                     found.append((p.position, b.ident))
     return tuple(found)
 

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from kg.lexicon import data_jsonl
+from kg.lexicon import body_rows, data_jsonl
 
 
 @dataclass(frozen=True)
@@ -33,16 +33,13 @@ def slug(text: str) -> str:
 
 @cache
 def bodies() -> dict[str, Entity]:
-    out = {}
-    for b in (*data_jsonl("bodies-un-system.jsonl"), *data_jsonl("bodies-curated.jsonl")):
-        out[b["id"]] = Entity(b["id"], b["label"], b.get("kind", "Organization"))
-    return out
+    return {b["id"]: Entity(b["id"], b["label"], b.get("kind", "Organization")) for b in body_rows()}
 
 
 @cache
 def body_by_label() -> dict[str, str]:
     out = {}
-    for b in (*data_jsonl("bodies-un-system.jsonl"), *data_jsonl("bodies-curated.jsonl")):
+    for b in body_rows():
         for n in (b["label"], *b["aliases"]):
             out[n.casefold()] = b["id"]
     return out

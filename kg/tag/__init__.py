@@ -49,7 +49,19 @@ def _back(i: int, cpos: tuple[int, ...], opos: tuple[int, ...]) -> int:
 
 
 def _longest(mentions: list[Mention]) -> list[Mention]:
-    """Within each label, drop a mention that lies inside a longer one of the same label."""
+    """Within each label, drop a mention that lies inside a longer one of the same label.
+
+    A generic mandate match ("Special Rapporteur on ...") gives way to a gazetteer name it overlaps.
+    """
+    named = [m for m in mentions if m.label == "BODY" and m.key.startswith("body:")]
+    instruments = [m for m in mentions if m.key.startswith("named:")]
+    mentions = [
+        m
+        for m in mentions
+        if (m.key != "mandate" or not any(n.start < m.end and m.start < n.end for n in named))
+        # "the Charter of the United Nations" names a document, not the Organization
+        and not (m.label == "BODY" and any(d.start <= m.start and m.end <= d.end for d in instruments))
+    ]
     keep: list[Mention] = []
     last_end: dict[str, int] = {}
     for m in sorted(mentions, key=lambda m: (m.start, -m.end)):

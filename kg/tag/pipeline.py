@@ -19,13 +19,27 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_suffix_regex
 
-from kg.lexicon import data_jsonl
+from kg.lexicon import body_rows, data_jsonl
 
 SYMBOL_TOKEN = re.compile(
     r"^(?:A|E|S|UNEP|TD|DP|ST|CCPR|CRC|CERD|CAT|CEDAW|CRPD|PRST)/[A-Za-z0-9.\-/()]*\d[A-Za-z0-9.\-/()]*$"
     r"|^(?:E?S-)?\d{1,4}/\d{1,4}$"
 )
-SHORT_FORMS = frozenset({"Council", "Assembly", "Commission", "Advisory Committee", "High Commissioner"})
+SHORT_FORMS = frozenset(
+    {"Council", "Assembly", "Commission", "Advisory Committee", "High Commissioner", "Office"}
+)
+# "the Special Rapporteur" after the mandate's full name: resolved by the link stage
+MANDATE_SHORT_FORMS = (
+    "Special Rapporteur",
+    "Independent Expert",
+    "Working Group",
+    "commission of inquiry",
+    "Commission of Inquiry",
+    "Special Adviser",
+    "Special Representative",
+    "mandate holder",
+    "Special Committee",
+)
 
 
 @cache
@@ -49,23 +63,29 @@ def gazetteer_patterns() -> list[dict[str, Any]]:
         if not name:
             return
         if name in SHORT_FORMS:
-            toks = [{"LOWER": "the"}, *({"ORTH": w} for w in name.split())]
+            toks = [{"LOWER": {"IN": ["the", "its"]}}, *({"ORTH": w} for w in name.split())]
             patterns.append({"label": label, "pattern": toks, "id": f"{ident}|short"})
         else:
             patterns.append({"label": label, "pattern": name, "id": ident})
             if "'" in name:
                 patterns.append({"label": label, "pattern": name.replace("'", "\u2019"), "id": ident})
 
-    bodies = {b["id"]: b for b in data_jsonl("bodies-un-system.jsonl")}
-    bodies.update({b["id"]: b for b in data_jsonl("bodies-curated.jsonl")})
-    curated_names = {n for b in data_jsonl("bodies-curated.jsonl") for n in (b["label"], *b["aliases"])}
-    for b in bodies.values():
+    curated_names = {
+        n
+        for f in ("bodies-curated.jsonl", "bodies-mandates.jsonl")
+        for b in data_jsonl(f)
+        for n in (b["label"], *b["aliases"])
+    }
+    for b in body_rows():
         if b.get("phrase") is False:
             continue  # matched by a rule pattern only
         for n in (b["label"], *b["aliases"]):
             if b.get("source") and n in curated_names:
                 continue
             add("BODY", f"body:{b['id']}", n)
+    for short in MANDATE_SHORT_FORMS:
+        toks = [{"LOWER": {"IN": ["the", "her", "his", "its"]}}, *({"ORTH": w} for w in short.split())]
+        patterns.append({"label": "BODY", "pattern": toks, "id": f"mandate:{short.lower()}|short"})
     for s in data_jsonl("states.jsonl"):
         for n in (s["name"], *s["aliases"]):
             add("STATE", f"state:{s['iso3']}", n)
