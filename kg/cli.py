@@ -264,6 +264,46 @@ def validate(store: StoreOpt = Path("store")) -> None:
 
 
 @app.command()
+def evaluate(
+    inputs: Annotated[list[Path], typer.Argument(help="Input files or folders to build.")],
+    gold: Annotated[Path, typer.Argument(help="Folder of *.gold.json files (../shared/gold/README.md).")],
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the full report as JSON here.")
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Build INPUTS in a temporary store and score them against gold files.
+
+    Prints precision, recall and F1 per set field (citations, bodies, dates, states in votes,
+    addressees, reporting deadlines), accuracy per scalar field, and every miss and extra by
+    document. The graph is read through the contract's competency queries.
+    """
+    from kg.evaluate import evaluate as run_evaluate
+
+    if not gold.is_dir():
+        _err(f"no gold folder at {gold}")
+        raise typer.Exit(2)
+    report = run_evaluate(inputs, gold, jobs=jobs)
+    for line in report.lines():
+        typer.echo(line)
+    for symbol, doc in report.documents.items():
+        for name, diff in doc.items():
+            if name == "wrong":
+                for f, v in diff.items():
+                    typer.echo(f"{symbol}: {f}: got {v['got']} gold {v['gold']}")
+            else:
+                if diff["missed"]:
+                    typer.echo(f"{symbol}: {name}: missed {diff['missed']}")
+                if diff["extra"]:
+                    typer.echo(f"{symbol}: {name}: extra {diff['extra']}")
+    if json_out:
+        json_out.write_text(json.dumps(report.to_json(), indent=1, ensure_ascii=False), encoding="utf-8")
+    typer.echo(
+        "score " + " ".join(f"{k}={v}" for k, v in report.summary().items() if not k.startswith(("P_", "R_")))
+    )
+
+
+@app.command()
 def serve(
     store: StoreOpt = Path("store"),
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",

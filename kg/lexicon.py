@@ -87,7 +87,7 @@ def ordinal(word: str) -> int | None:
     >>> ordinal("Twenty-eighth"), ordinal("thirtieth"), ordinal("55th"), ordinal("session")
     (28, 30, 55, None)
     """
-    w = word.strip().lower().replace("\u2011", "-").replace("\u2013", "-")
+    w = re.sub(r"\s*-\s*", "-", word.strip().lower().replace("\u2011", "-").replace("\u2013", "-"))
     m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", w)
     if m:
         return int(m.group(1))

@@ -200,6 +200,7 @@ class Linked:
     mentions: tuple[LinkedMention, ...]
     votes: tuple[tuple[str, str, str, int, int], ...] = ()  # (option, iso3, name, start, end)
     addressees: tuple[tuple[int, str], ...] = ()  # (operative position, body id)
+    deadlines: tuple[tuple[int, str, str], ...] = ()  # (operative position, "session" | "date", ident)
     warnings: tuple[str, ...] = ()
 
 

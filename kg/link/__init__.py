@@ -136,7 +136,7 @@ def _link_body(m: Mention, res: Resolution, text: str) -> LinkedMention | None:
 
 
 def _link_session(m: Mention, res: Resolution) -> LinkedMention | None:
-    t = " ".join(m.text.split())
+    t = re.sub(r"-\s+", "-", " ".join(m.text.split()))
     mm = re.match(r"(?i)(\S+)\s+(emergency\s+special\s+|special\s+)?session(?:\s+of\s+the\s+(.+))?", t)
     if not mm:
         return None
@@ -243,6 +243,7 @@ def link(
         mentions=tuple(out),
         votes=tuple(votes),
         addressees=_addressees(resolution, out),
+        deadlines=_deadlines(resolution, out),
         warnings=tuple(warnings),
     )
 
@@ -282,6 +283,38 @@ def _addressees(res: Resolution, mentions: list[LinkedMention]) -> tuple[tuple[i
             for b in named:
                 if (p.position, b.ident) not in found:
                     found.append((p.position, b.ident))
+    return tuple(found)
+
+
+_REPORTING = re.compile(r"\breport", re.I)
+_SUBMITTING = re.compile(r"\b(?:submit|present|update|brief|inform)", re.I)
+_BY = re.compile(r"(?:\bby|\bbefore|no\s+later\s+than|\bprior\s+to)\s*$", re.I)
+
+
+def _deadlines(res: Resolution, mentions: list[LinkedMention]) -> tuple[tuple[int, str, str], ...]:
+    """When a report asked for in an operative paragraph is due: a session ("to the Council at its
+    thirtieth session") or a date ("by 31 December 2016")."""
+    text = res.source.norm
+    found: list[tuple[int, str, str]] = []
+    for p in res.operative:
+        seg = text[p.span.start : p.span.end]
+        verb = ADDRESSING_VERBS.search(seg)
+        if verb is None or not (_REPORTING.search(seg) or _SUBMITTING.search(seg)):
+            continue
+        best: tuple[int, int, str, str] | None = None
+        prev = p.span.start + verb.end()
+        for m in mentions:
+            if not (prev <= m.start < p.span.end) or m.kind not in ("session", "date"):
+                continue
+            clause = text[max(prev, m.start - 120) : m.start]
+            prev = m.end
+            if m.kind == "date" and not _BY.search(text[max(p.span.start, m.start - 20) : m.start]):
+                continue
+            rank = 1 if _REPORTING.search(clause) else 2 if _SUBMITTING.search(clause) else 3
+            if rank < 3 and (best is None or rank < best[0]):
+                best = (rank, m.start, m.kind, m.ident)
+        if best:
+            found.append((p.position, best[2], best[3]))
     return tuple(found)
 
 

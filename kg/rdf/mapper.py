@@ -176,6 +176,14 @@ def to_rdf(linked: Linked, *, base: str = DEFAULT_BASE) -> Mapped:
         w.own(r, unres[_OPTION[option]], st)
         _annotation(w, mint, r, s, linked, start, end, "state", iso, st, None)
 
+    # --- reporting deadlines -----------------------------------------------------------------------
+    for position, kind, ident in linked.deadlines:
+        node = para_iri[("operative", position)]
+        if kind == "session":
+            w.own(node, unres.reportDueSession, _session(w, mint, ident))
+        else:
+            w.own(node, unres.reportDueDate, Literal(ident, datatype=xsd.date))
+
     # --- addressees -------------------------------------------------------------------------------
     for position, body in linked.addressees:
         w.own(para_iri[("operative", position)], unres.addressee, mint.body(body))
