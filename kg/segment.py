@@ -49,7 +49,11 @@ _INTRO = re.compile(
 _NUMBER_LINE = re.compile(r"^\s*((?:E?S-)?\d{1,4}/\d{1,4})\s*\.\s*(\S.*)$")
 _SYMBOL_LINE = re.compile(r"^\s*((?:A/HRC/RES|A/RES|A/HRC/DEC|A/DEC)/(?:E?S-)?\d{1,4}/\d{1,4})\s*$")
 _ADOPTED_BY = re.compile(r"Resolution adopted by the (Human Rights Council|General Assembly)")
-_MEETING = re.compile(r"^\s*(\d{1,4})(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting\s*\.?\s*$", re.I)
+_MEETING = re.compile(
+    rf"^\s*(\d{{1,4}})(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting\s*\.?\s*"
+    rf"(?:(\d{{1,2}})\s*({MONTH_RE})\s*(\d{{4}})\s*\.?\s*)?$",
+    re.I,
+)
 _DATE_LINE = re.compile(rf"^\s*(\d{{1,2}})\s+({MONTH_RE})\s+(\d{{4}})\s*\.?\s*$")
 _SESSION_LINE = re.compile(rf"\b({ORDINAL_RE})\s+(emergency\s+special\s+|special\s+)?session\b", re.I)
 _HEADER_SESSION = re.compile(r"(\d+)(?:st|nd|rd|th)\s+(Regular|Special)\s+Session", re.I)
@@ -76,7 +80,7 @@ _VOTE = re.compile(
     re.I,
 )
 _WITHOUT_VOTE = re.compile(r"Adopted\s+without\s+a\s+vote", re.I)
-_LIST_HEADS = re.compile(r"\b(In favour|Against|Abstaining|Abstentions)\s*:", re.I)
+_LIST_HEADS = re.compile(r"\b(In\s+favour|Against|Abstaining|Abstentions)\s*:", re.I)
 
 
 @dataclass(frozen=True)
@@ -182,13 +186,24 @@ def _complete_title(title: str, number: str, text: str, kind: InputKind) -> tupl
     if kind is not InputKind.OCR_EXPORT or not title:
         return title, ()
     key = title.casefold()
+
+    def completes(longer: str) -> bool:
+        # OCR loses the last words of a line: a completion adds a few words, nothing else
+        rest = longer[len(title) :]
+        return (
+            longer.casefold().startswith(key)
+            and rest[:1] == " "
+            and 1 <= len(rest.split()) <= 5
+            and not re.search(r"[\[\](){}]", rest)
+        )
+
     for m in re.finditer(r"\"([^\"]{10,400})\"", text):
         quoted = squash(m.group(1))
-        if quoted.casefold().startswith(key) and len(quoted) > len(title):
+        if completes(quoted):
             return quoted, (f"title completed from a quotation in the text: {quoted!r}",)
-    known = title_catalogue().get(number)
-    if known and squash(known).casefold().startswith(key) and len(known) > len(title):
-        return squash(known), (f"title completed from the HRC catalogue: {known!r}",)
+    known = squash(title_catalogue().get(number, ""))
+    if known and completes(known):
+        return known, (f"title completed from the HRC catalogue: {known!r}",)
     return title, ()
 
 
@@ -305,7 +320,10 @@ def _parse_adoption(lines: list[_Line], text: str) -> tuple[Adoption, int]:
         meeting = int(m.group(1))
         meeting_span = Span(lines[0].start, lines[0].end)
     used = 1
-    if len(lines) > 1:
+    if m and m.group(2):  # "58th meeting 27March 2015" on one line
+        when = _parse_date(m.group(2), m.group(3), m.group(4))
+        when_span = meeting_span
+    elif len(lines) > 1:
         d = _DATE_LINE.match(lines[1].text)
         if d:
             when = _parse_date(d.group(1), d.group(2), d.group(3))
@@ -348,7 +366,7 @@ def _parse_adoption(lines: list[_Line], text: str) -> tuple[Adoption, int]:
 def _vote_lists(block: str, offset: int) -> Iterator[VoteList]:
     heads = list(_LIST_HEADS.finditer(block))
     for i, h in enumerate(heads):
-        label = h.group(1).lower()
+        label = " ".join(h.group(1).lower().split())
         option = {"in favour": "in_favour", "against": "against"}.get(label, "abstaining")
         stop = heads[i + 1].start() if i + 1 < len(heads) else len(block)
         body = block[h.end() : stop]

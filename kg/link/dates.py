@@ -14,7 +14,7 @@ _RANGE_MONTHS = re.compile(
 _RANGE_DAYS = re.compile(
     rf"(\d{{1,2}})\s*(?:to|until|and|-|\u2013|\u2014)\s*(\d{{1,2}})\s+({MONTH_RE})\s*,?\s*((?:19|20)\d{{2}})"
 )
-_ONE = re.compile(rf"(\d{{1,2}})\s+({MONTH_RE})\s*,?\s*((?:19|20)\d{{2}})")
+_ONE = re.compile(rf"(\d{{1,2}})\s*({MONTH_RE})\s*,?\s*((?:19|20)\d{{2}})")
 
 
 def _mk(y: str, m: str, d: str) -> date | None:
