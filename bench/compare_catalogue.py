@@ -31,7 +31,8 @@ SELECT ?symbol ?title ?date ?meeting ?method ?yes ?no ?abstain WHERE {
   ?r a unres:Resolution ; dcterms:identifier ?symbol .
   OPTIONAL { ?r dcterms:title ?title } OPTIONAL { ?r eli:date_document ?date }
   OPTIONAL { ?r unres:meetingNumber ?meeting } OPTIONAL { ?r unres:adoptionMethod ?method }
-  OPTIONAL { ?r unres:votesInFavour ?yes } OPTIONAL { ?r unres:votesAgainst ?no } OPTIONAL { ?r unres:abstentions ?abstain }
+  OPTIONAL { ?r unres:votesInFavour ?yes } OPTIONAL { ?r unres:votesAgainst ?no }
+  OPTIONAL { ?r unres:abstentions ?abstain }
 }"""
 VOTES = """
 PREFIX dcterms: <http://purl.org/dc/terms/>

@@ -26,7 +26,9 @@ from kg.store import open_store
 CITES = """
 PREFIX cito: <http://purl.org/spar/cito/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?citing ?cited WHERE { ?r cito:cites ?d ; dcterms:identifier ?citing . ?d dcterms:identifier ?cited }"""
+SELECT DISTINCT ?citing ?cited WHERE {
+  ?r cito:cites ?d ; dcterms:identifier ?citing . ?d dcterms:identifier ?cited
+}"""
 
 
 def key(s: str) -> str:
