@@ -12,7 +12,7 @@ _RANGE_MONTHS = re.compile(
     rf"(\d{{1,2}})\s+({MONTH_RE})\s*(?:to|until|-|\u2013|\u2014)\s*(\d{{1,2}})\s+({MONTH_RE})\s*,?\s*((?:19|20)\d{{2}})"
 )
 _RANGE_DAYS = re.compile(
-    rf"(\d{{1,2}})\s*(?:to|until|and|-|\u2013|\u2014)\s*(\d{{1,2}})\s+({MONTH_RE})\s*,?\s*((?:19|20)\d{{2}})"
+    rf"(?<!\d)(\d{{1,2}})\s*(?:to|until|and|-|\u2013|\u2014)\s*(\d{{1,2}})\s+({MONTH_RE})\s*,?\s*((?:19|20)\d{{2}})"
 )
 _ONE = re.compile(rf"(\d{{1,2}})\s*({MONTH_RE})\s*,?\s*((?:19|20)\d{{2}})")
 
