@@ -50,6 +50,20 @@ def _err(msg: str) -> None:
     typer.secho(msg, err=True, fg=typer.colors.RED)
 
 
+def _open(store: Path) -> ox.Store:
+    """The store, read-only, or exit 2 with a clear message."""
+    from kg.store import open_store
+
+    if not store.exists():
+        _err(f"no store at {store}; run `kg build` first")
+        raise typer.Exit(2)
+    try:
+        return open_store(store, read_only=True)
+    except StoreLockedError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from exc
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"unres-kg {__version__}")
@@ -162,19 +176,12 @@ def query(
     fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = QueryFormat.table,
 ) -> None:
     """Run a SPARQL query over the union of the store's named graphs."""
-    from kg.store import open_store
     from kg.store import query as run_query
 
     text = _read_query(sparql)
-    if not store.exists():
-        _err(f"no store at {store}; run `kg build` first")
-        raise typer.Exit(2)
+    db = _open(store)
     try:
-        db = open_store(store, read_only=True)
         result = run_query(db, text)
-    except StoreLockedError as exc:
-        _err(str(exc))
-        raise typer.Exit(2) from exc
     except SyntaxError as exc:
         _err(f"SPARQL syntax error: {exc}")
         raise typer.Exit(2) from exc
@@ -213,16 +220,10 @@ def export(
 ) -> None:
     """Write the whole graph to one file (quad formats keep the named graphs)."""
     from kg.store import export as run_export
-    from kg.store import open_store
 
-    if not store.exists():
-        _err(f"no store at {store}; run `kg build` first")
-        raise typer.Exit(2)
+    db = _open(store)
     try:
-        n = run_export(open_store(store, read_only=True), output, fmt=fmt.value)
-    except StoreLockedError as exc:
-        _err(str(exc))
-        raise typer.Exit(2) from exc
+        n = run_export(db, output, fmt=fmt.value)
     except OSError as exc:
         _err(f"cannot write {output}: {exc}")
         raise typer.Exit(2) from exc
@@ -235,17 +236,10 @@ def validate(store: StoreOpt = Path("store")) -> None:
 
     Exit code 0 if everything conforms, 1 if not, 2 on error.
     """
-    from kg.store import graph_quads, open_store, resolution_graphs
+    from kg.store import graph_quads, resolution_graphs
     from kg.validate import validate as run_validate
 
-    if not store.exists():
-        _err(f"no store at {store}")
-        raise typer.Exit(2)
-    try:
-        db = open_store(store, read_only=True)
-    except StoreLockedError as exc:
-        _err(str(exc))
-        raise typer.Exit(2) from exc
+    db = _open(store)
     shared = [
         g for g in db.named_graphs() if isinstance(g, ox.NamedNode) and g.value.endswith("/graph/shared")
     ]
