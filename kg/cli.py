@@ -297,6 +297,86 @@ def evaluate(
     )
 
 
+class NetworkFormat(StrEnum):
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def network(
+    store: StoreOpt = Path("store"),
+    endpoint: Annotated[
+        str | None, typer.Option(help="Read from this SPARQL endpoint instead of the store.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the HTML report, figures and exports here.")
+    ] = None,
+    fmt: Annotated[
+        NetworkFormat | None, typer.Option("--format", "-f", help="Write only the network, in this format.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File for --format.")] = None,
+    focus: Annotated[str | None, typer.Option(help="A document symbol to centre the report on.")] = None,
+    depth: Annotated[int, typer.Option(min=1, max=4, help="Neighbourhood depth around --focus.")] = 1,
+    write: Annotated[
+        bool, typer.Option("--write", help="Replace the derived lineage graph (unres:follows) in the store.")
+    ] = False,
+    base: Annotated[
+        str, typer.Option(help="Base IRI of the graph (for the derived graph's IRI).")
+    ] = DEFAULT_BASE,
+) -> None:
+    """The citation network: who cites what, lineages, centrality, exports and plots.
+
+    Built through SPARQL, so it works the same on the embedded store and on a remote endpoint.
+    Without --out or --format, prints the most-cited documents and the lineage chains.
+    """
+    from kg.analysis import build_network, chains, follows
+    from kg.analysis import export as export_network
+    from kg.analysis.lineage import lineage_update
+    from kg.rdf.iris import Minter
+    from kg.store import open_store, select
+
+    if endpoint:
+        source: ox.Store | str = endpoint
+    else:
+        source = _open(store)
+    net = build_network(lambda q: select(source, q))
+    if focus and focus not in net.graph:
+        _err(f"{focus} is not in the network")
+        raise typer.Exit(2)
+    if fmt:
+        target = output or Path(f"citations.{fmt.value}")
+        export_network(net, target, fmt=fmt.value)
+        typer.echo(
+            f"wrote {net.graph.number_of_nodes()} nodes and {net.graph.number_of_edges()} edges to {target}"
+        )
+    if out:
+        from kg.analysis.report import make_report, write_report
+
+        index = write_report(make_report(net, focus=focus, depth=depth), out)
+        typer.echo(f"wrote the report to {index}")
+    links = follows(net)
+    if not fmt and not out:
+        typer.echo(f"{net.graph.number_of_nodes()} documents, {net.graph.number_of_edges()} citations")
+        typer.echo("most cited:")
+        for n, d in net.most_cited(10):
+            typer.echo(f"  {d:5d}  {n}")
+        typer.echo("lineages:")
+        for c in chains(links):
+            typer.echo("  " + " -> ".join(c))
+    if write:
+        if endpoint:
+            _err("--write replaces the derived graph in the store; use `kg publish` to carry it to a server")
+            raise typer.Exit(2)
+        del source
+        iris = {n: d["iri"] for n, d in net.graph.nodes(data=True)}
+        db = open_store(store)
+        db.update(lineage_update(links, iris, Minter(base).derived_graph("lineages").value))
+        db.flush()
+        typer.echo(f"wrote {len(links)} unres:follows links to the derived lineage graph")
+
+
 @app.command()
 def serve(
     store: StoreOpt = Path("store"),

@@ -140,3 +140,29 @@ def resolution_graphs(store: ox.Store) -> list[ox.NamedNode]:
             if tail != "shared" and not tail.startswith("derived/"):
                 out.append(g)
     return sorted(out, key=lambda g: g.value)
+
+
+def select(source: ox.Store | str, sparql: str, *, timeout: int = 120) -> list[dict[str, str]]:
+    """Rows of a SELECT query as dicts of plain strings (unbound variables left out).
+
+    ``source`` is the embedded store (queried over the union of its graphs) or the URL of any
+    SPARQL 1.1 endpoint (queried with SPARQLWrapper; the endpoint is expected to answer over the
+    union of its named graphs, as ``kg serve``, Oxigraph, Fuseki and Virtuoso can).
+    """
+    if isinstance(source, ox.Store):
+        result = source.query(sparql, use_default_graph_as_union=True)
+        if not isinstance(result, ox.QuerySolutions):
+            raise ValueError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: s[n].value for n in names if s[n] is not None} for s in result]
+    from SPARQLWrapper import JSON, POSTDIRECTLY, SPARQLWrapper
+
+    client = SPARQLWrapper(source)
+    client.setQuery(sparql)
+    client.setMethod("POST")
+    client.setRequestMethod(POSTDIRECTLY)
+    client.setReturnFormat(JSON)
+    client.setTimeout(timeout)
+    data = client.query().convert()
+    assert isinstance(data, dict)
+    return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]

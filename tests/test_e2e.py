@@ -161,6 +161,9 @@ def test_e2e_serve_answers_every_cq_over_http(example_store: Path, tmp_path: Pat
                 str([(s[v].value if s[v] is not None else None) for v in names]) for s in local
             )
             assert http_rows == local_rows, cq.name
+        # the network report is served too
+        r = httpx.get(f"http://127.0.0.1:{port}/network?focus=A/HRC/RES/28/2", timeout=120)
+        assert r.status_code == 200 and "Citation network" in r.text and "A/HRC/RES/25/3" in r.text
         # updates are refused by the public front
         r = httpx.post(
             f"http://127.0.0.1:{port}/sparql",

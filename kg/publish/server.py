@@ -132,10 +132,34 @@ def create_app(engine: str, *, timeout: int = 30) -> Starlette:
     async def home(request: Request) -> Response:
         return HTMLResponse(_PAGE.format(version=__version__))
 
+    reports: dict[tuple[str, int], str] = {}
+
+    def network_page(focus: str, depth: int) -> str:
+        from kg.analysis import build_network
+        from kg.analysis.report import make_report, render_html
+        from kg.store import select
+
+        net = build_network(lambda q: select(f"{engine}/query", q, timeout=timeout))
+        return render_html(make_report(net, focus=focus or None, depth=depth))
+
+    async def network(request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        focus = request.query_params.get("focus", "")
+        try:
+            depth = max(1, min(3, int(request.query_params.get("depth", "1"))))
+        except ValueError:
+            return Response("depth must be a number", status_code=400)
+        key = (focus, depth)
+        if key not in reports or request.query_params.get("refresh"):
+            reports[key] = await run_in_threadpool(network_page, focus, depth)
+        return HTMLResponse(reports[key])
+
     return Starlette(
         routes=[
             Route("/", home),
             Route("/sparql", sparql, methods=["GET", "POST", "OPTIONS"]),
+            Route("/network", network),
         ]
     )
 
