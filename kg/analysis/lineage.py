@@ -6,7 +6,7 @@ Three kinds of evidence, strongest first:
    "the latest of which" / "the most recent of which" (the text says it continues a series);
 2. ``title`` — an earlier resolution of the same body in the graph has the same title;
 3. ``recalls`` — it cites an earlier resolution of the same body in the graph, adopted under the
-   same agenda item, whose title shares at least half its words.
+   same agenda item, whose title is much the same (Jaccard similarity of title words >= 0.6).
 
 Each resolution gets at most one predecessor (the strongest evidence, then the most recent);
 chains are read off the predecessor links, oldest first.
@@ -70,7 +70,7 @@ def follows(net: CitationNetwork) -> list[Follows]:
             and na.get("agenda_item") == nb.get("agenda_item")
         ):
             wa, wb = _words(str(na.get("title", ""))), _words(str(nb.get("title", "")))
-            if wa and wb and len(wa & wb) / min(len(wa), len(wb)) >= 0.5:
+            if wa and wb and len(wa & wb) / len(wa | wb) >= 0.6:
                 offer(a, b, "recalls")
     by_title: dict[tuple[str, str], list[str]] = {}
     for n, d in g.nodes(data=True):

@@ -247,7 +247,11 @@ def build_network(select: Select) -> CitationNetwork:
     return CitationNetwork(g)
 
 
-_LATEST = re.compile(r"\b(?:the\s+)?(?:latest|most\s+recent|last)\s+(?:of\s+)?which\b", re.I)
+_LATEST = re.compile(
+    r"\b(?:the\s+)?(?:latest|most\s+recent|last)(?:\s+of\s+which|\s+(?:one\s+)?being|\s+of\s+these)\b"
+    r"|\bmost\s+recently\b",
+    re.I,
+)
 
 
 # --- exports ---------------------------------------------------------------------------------------
