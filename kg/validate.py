@@ -70,13 +70,41 @@ def _report(results: Graph) -> tuple[Violation, ...]:
     return tuple(out)
 
 
-def validate(data: Iterable[ox.Quad] | Graph, *, shapes: Graph | None = None) -> ValidationReport:
+@cache
+def compiled_shapes() -> Any:
+    """The shapes compiled for pyshacl-turbo (a Rust SHACL engine), or ``None`` if unavailable."""
+    try:
+        import pyshacl_turbo
+    except ImportError:  # pragma: no cover - it is a dependency; pySHACL remains the reference
+        return None
+    return pyshacl_turbo.compile_shapes(shapes_text(), shacl_graph_format="turtle", advanced=True)
+
+
+def _to_store(data: Iterable[ox.Quad] | Graph) -> ox.Store:
+    store = ox.Store()
+    if isinstance(data, Graph):
+        store.load(data.serialize(format="nt").encode(), format=ox.RdfFormat.N_TRIPLES)
+    else:
+        store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in data)
+    return store
+
+
+def validate(
+    data: Iterable[ox.Quad] | Graph, *, shapes: Graph | None = None, engine: str = "auto"
+) -> ValidationReport:
     """Validate a graph against the shapes.
 
     Args:
         data: quads (graph names are ignored) or an rdflib graph.
-        shapes: a shapes graph; the package's shapes by default.
+        shapes: a shapes graph; the package's shapes by default (then ``engine`` applies).
+        engine: ``"turbo"`` (pyshacl-turbo on compiled shapes, about 10x faster), ``"pyshacl"``
+            (the reference implementation) or ``"auto"`` (turbo when installed). The test suite
+            checks that both give the same (focus node, path, constraint) results.
     """
+    use_turbo = shapes is None and engine in ("auto", "turbo") and compiled_shapes() is not None
+    if use_turbo:
+        conforms, results, _text = compiled_shapes().validate(_to_store(data))
+        return ValidationReport(bool(conforms), () if conforms else _report(results))
     graph = data if isinstance(data, Graph) else to_rdflib(data)
     conforms, results, _text = shacl_validate(
         graph, shacl_graph=shapes if shapes is not None else shapes_graph(), inference="none", advanced=True

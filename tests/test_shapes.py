@@ -49,3 +49,14 @@ def test_shapes_one_counter_example_per_shape_at_least() -> None:
         }
     )
     assert not missing, f"shapes without a counter-example: {missing}"
+
+
+@pytest.mark.parametrize("path", VALID + INVALID, ids=lambda p: p.name)
+def test_shapes_turbo_engine_agrees_with_pyshacl(path: Path) -> None:
+    graph = Graph().parse(path, format="turtle")
+    ref = validate(graph, engine="pyshacl")
+    fast = validate(graph, engine="turbo")
+    assert ref.conforms == fast.conforms
+    assert {(v.focus, v.path, v.constraint) for v in ref.violations} == {
+        (v.focus, v.path, v.constraint) for v in fast.violations
+    }
