@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,6 +28,7 @@ from kg.validate import validate
 log = logging.getLogger(__name__)
 
 OK, INVALID, ERROR = "ok", "invalid", "error"
+FLUSH_BYTES = 16 * 1024 * 1024
 EXIT = {OK: 0, INVALID: 1, ERROR: 2}
 
 
@@ -124,6 +125,7 @@ def build(
     db = open_store(store)
     result = BuildResult()
     written: dict[str, str] = {}
+    unflushed = 0
     try:
         for docs in _run(files, base, jobs):
             for d in docs:
@@ -145,6 +147,11 @@ def build(
                     quads = list(ox.parse(d.nquads, format=ox.RdfFormat.N_QUADS))
                     replace_graph(db, ox.NamedNode(d.graph), quads)
                     written[d.symbol] = d.path
+                    unflushed += len(d.nquads)
+                    if unflushed > FLUSH_BYTES:  # keeps RocksDB's memtables, so the build's memory, bounded
+                        db.flush()
+                        unflushed = 0
+                    d = replace(d, nquads=b"")  # written: keep the outcome, not the data
                 result.documents.append(d)
                 if on_document:
                     on_document(d)
