@@ -6,30 +6,35 @@ Only this module (and the CLI above it) knows the order of the stages.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import __version__
 from kg.errors import KgInputError
 from kg.ingest import discover, ingest
 from kg.link import link
 from kg.models import ValidationReport
 from kg.rdf import to_rdf
+from kg.rdf.iris import Minter
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.segment import segment
-from kg.store import open_store, replace_graph
+from kg.store import open_store, replace_graph_update
 from kg.tag import tag
-from kg.validate import validate
+from kg.validate import shapes_text, validate
 
 log = logging.getLogger(__name__)
 
-OK, INVALID, ERROR = "ok", "invalid", "error"
+OK, INVALID, ERROR, SKIPPED = "ok", "invalid", "error", "unchanged"
 FLUSH_BYTES = 16 * 1024 * 1024
-EXIT = {OK: 0, INVALID: 1, ERROR: 2}
+EXIT = {OK: 0, SKIPPED: 0, INVALID: 1, ERROR: 2}
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,50 @@ def _run(files: list[str], base: str, jobs: int) -> Iterator[list[DocResult]]:
         yield from pool.map(process_file, files, [base] * len(files), chunksize=1)
 
 
+@cache
+def pipeline_fingerprint() -> str:
+    """A hash of everything besides the input that decides the output: the package version, the
+    patterns and gazetteers, and the shapes."""
+    h = hashlib.sha256(__version__.encode())
+    root = resources.files("kg")
+    for folder in ("data", "tag/patterns"):
+        for item in sorted(root.joinpath(folder).iterdir(), key=lambda t: t.name):
+            if item.is_file():
+                h.update(item.name.encode())
+                h.update(item.read_bytes())
+    h.update(shapes_text().encode())
+    return h.hexdigest()
+
+
+def build_key(data: bytes, base: str) -> str:
+    """What a file's graphs depend on: its bytes, the pipeline and the base IRI."""
+    return hashlib.sha256(
+        b"\x1f".join([hashlib.sha256(data).digest(), pipeline_fingerprint().encode(), base.encode()])
+    ).hexdigest()
+
+
+def _file_node(mint: Minter, path: str) -> ox.NamedNode:
+    return ox.NamedNode(mint.base + "build/" + hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest())
+
+
+def _manifest(db: ox.Store, meta: ox.NamedNode) -> dict[str, tuple[str, set[str]]]:
+    """File node -> (build key, graphs written) as recorded by earlier builds."""
+    out: dict[str, tuple[str, set[str]]] = {}
+    for q in db.quads_for_pattern(None, None, None, meta):
+        subject, obj = str(q.subject)[1:-1], q.object
+        key, graphs = out.get(subject, ("", set()))
+        if q.predicate == BUILD_KEY and isinstance(obj, ox.Literal):
+            key = obj.value
+        elif q.predicate == WROTE and isinstance(obj, ox.NamedNode):
+            graphs.add(obj.value)
+        out[subject] = (key, graphs)
+    return out
+
+
+BUILD_KEY = ox.NamedNode("https://w3id.org/unres/ontology#buildKey")
+WROTE = ox.NamedNode("https://w3id.org/unres/ontology#wroteGraph")
+
+
 def build(
     inputs: Iterable[str | Path],
     *,
@@ -108,6 +157,7 @@ def build(
     base: str = DEFAULT_BASE,
     jobs: int = 1,
     on_document: Callable[[DocResult], None] | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Build the graph of every input file into the on-disk store.
 
@@ -117,40 +167,63 @@ def build(
         base: the base IRI for minted resources.
         jobs: worker processes.
         on_document: called after each document is done (progress, logging).
+        force: rebuild files whose bytes, pipeline and base are unchanged since the last build.
 
     A document that does not conform is reported and not written; the others are. When the same
-    resolution comes twice, the later file in sorted order wins, with a warning.
+    resolution comes twice, the later file in sorted order wins, with a warning. A file is skipped
+    when its bytes, the package version, the patterns, the shapes and the base IRI are unchanged
+    (its build key is recorded in the store with its graphs, in the same transaction).
     """
     files = [str(f) for f in discover(inputs)]
     db = open_store(store)
+    mint = Minter(base)
+    meta = mint.meta_graph()
+    manifest = {} if force else _manifest(db, meta)
     result = BuildResult()
+    todo: list[str] = []
+    keys: dict[str, str] = {}
+    for f in files:
+        try:
+            keys[f] = build_key(Path(f).read_bytes(), base)
+        except OSError:
+            todo.append(f)  # process_file reports it
+            continue
+        key, graphs = manifest.get(_file_node(mint, f).value, ("", set()))
+        if key == keys[f] and graphs and all(db.contains_named_graph(ox.NamedNode(g)) for g in graphs):
+            d = DocResult(f, SKIPPED)
+            result.documents.append(d)
+            if on_document:
+                on_document(d)
+        else:
+            todo.append(f)
     written: dict[str, str] = {}
     unflushed = 0
     try:
-        for docs in _run(files, base, jobs):
+        for docs in _run(todo, base, jobs):
+            path = docs[0].path.split("#", 1)[0] if docs else ""
+            parts: list[str] = []
+            ok = [d for d in docs if d.status == OK]
+            for d in ok:
+                quads = list(ox.parse(d.nquads, format=ox.RdfFormat.N_QUADS))
+                parts.append(replace_graph_update(ox.NamedNode(d.graph), quads))
+                unflushed += len(d.nquads)
+            if ok and len(ok) == len(docs) and path in keys:
+                node = _file_node(mint, path)
+                triples = [f"{node} {BUILD_KEY} {ox.Literal(keys[path])} ."]
+                triples += [f"{node} {WROTE} {ox.NamedNode(d.graph)} ." for d in ok]
+                parts.append(f"DELETE WHERE {{ GRAPH {meta} {{ {node} ?p ?o }} }}")
+                parts.append(f"INSERT DATA {{ GRAPH {meta} {{ {' '.join(triples)} }} }}")
+            if parts:
+                db.update(" ;\n".join(parts))  # the file's graphs and its build key: one transaction
+            if unflushed > FLUSH_BYTES:  # keeps RocksDB's memtables, so the build's memory, bounded
+                db.flush()
+                unflushed = 0
             for d in docs:
                 if d.status == OK:
                     if d.symbol in written:
-                        d = DocResult(
-                            d.path,
-                            d.status,
-                            d.symbol,
-                            d.messages,
-                            (
-                                *d.warnings,
-                                f"{d.symbol} also came from {written[d.symbol]}; this later file wins",
-                            ),
-                            d.graph,
-                            d.nquads,
-                            d.triples,
-                        )
-                    quads = list(ox.parse(d.nquads, format=ox.RdfFormat.N_QUADS))
-                    replace_graph(db, ox.NamedNode(d.graph), quads)
+                        note = f"{d.symbol} also came from {written[d.symbol]}; this later file wins"
+                        d = replace(d, warnings=(*d.warnings, note))
                     written[d.symbol] = d.path
-                    unflushed += len(d.nquads)
-                    if unflushed > FLUSH_BYTES:  # keeps RocksDB's memtables, so the build's memory, bounded
-                        db.flush()
-                        unflushed = 0
                     d = replace(d, nquads=b"")  # written: keep the outcome, not the data
                 result.documents.append(d)
                 if on_document:

@@ -88,6 +88,10 @@ def build(
     base: Annotated[str, typer.Option(help="Base IRI for minted resources (ends in '/').")] = DEFAULT_BASE,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no warnings.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Rebuild files even when their bytes and the pipeline are unchanged."),
+    ] = False,
 ) -> None:
     """Build the graph of resolution texts into the store.
 
@@ -96,7 +100,7 @@ def build(
     reported and not written. Exit code: 2 if any input could not be read, else 1 if any
     document does not conform, else 0.
     """
-    from kg.build import ERROR, INVALID, OK
+    from kg.build import ERROR, INVALID, OK, SKIPPED
     from kg.build import build as run_build
     from kg.ingest import discover
 
@@ -126,7 +130,7 @@ def build(
                     seen_files.add(f)
                     bar.update(1)
 
-            result = run_build(files, store=store, base=base, jobs=jobs, on_document=step)
+            result = run_build(files, store=store, base=base, jobs=jobs, on_document=step, force=force)
     except StoreLockedError as exc:
         _err(str(exc))
         raise typer.Exit(2) from exc
@@ -136,7 +140,7 @@ def build(
         for w in warnings:
             typer.secho(f"warning: {w}", err=True, fg=typer.colors.YELLOW)
     typer.echo(
-        f"{len(result.documents)} documents: {result.count(OK)} written, "
+        f"{len(result.documents)} documents: {result.count(OK)} written, {result.count(SKIPPED)} unchanged, "
         f"{result.count(INVALID)} do not conform, {result.count(ERROR)} could not be read"
         + (f" ({len(missing)} missing inputs)" if missing else ""),
         err=True,

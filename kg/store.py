@@ -137,7 +137,7 @@ def resolution_graphs(store: ox.Store) -> list[ox.NamedNode]:
     for g in store.named_graphs():
         if isinstance(g, ox.NamedNode) and "/graph/" in g.value:
             tail = g.value.split("/graph/", 1)[1]
-            if tail != "shared" and not tail.startswith("derived/"):
+            if tail not in ("shared", "meta") and not tail.startswith("derived/"):
                 out.append(g)
     return sorted(out, key=lambda g: g.value)
 

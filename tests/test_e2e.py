@@ -185,3 +185,18 @@ def test_e2e_serve_answers_every_cq_over_http(example_store: Path, tmp_path: Pat
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_e2e_rebuild_skips_unchanged_files(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    first = kg("build", str(EXAMPLE), "--store", str(store), "-q")
+    assert "1 written, 0 unchanged" in first.stderr
+    again = kg("build", str(EXAMPLE), "--store", str(store), "-q")
+    assert "0 written, 1 unchanged" in again.stderr
+    forced = kg("build", str(EXAMPLE), "--store", str(store), "-q", "--force")
+    assert "1 written, 0 unchanged" in forced.stderr
+    # a changed file is rebuilt
+    copy = tmp_path / "copy.txt"
+    copy.write_text(EXAMPLE.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    changed = kg("build", str(copy), "--store", str(store), "-q")
+    assert "1 written" in changed.stderr

@@ -50,6 +50,10 @@ class Minter:
     def shared_graph(self) -> NamedNode:
         return self._n("graph/shared")
 
+    def meta_graph(self) -> NamedNode:
+        """Build records: which file wrote which graphs, under which build key."""
+        return self._n("graph/meta")
+
     def derived_graph(self, name: str) -> NamedNode:
         return self._n("graph/derived/" + quote(name, safe="-"))
 
