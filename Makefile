@@ -6,7 +6,7 @@ STORE  ?= store
 PORT   ?= 8000
 SHARED ?= ../shared
 
-.PHONY: install run build serve test lint typecheck unit evaluate clean
+.PHONY: install run build serve test lint typecheck unit evaluate bench clean
 
 install: $(BIN)/kg
 
@@ -39,6 +39,9 @@ test: lint typecheck unit
 
 evaluate: install
 	$(BIN)/python $(SHARED)/tools/evaluate.py . $(SHARED)/corpus/000_44671227e59e4216.txt $(SHARED)/gold
+
+bench: install
+	$(BIN)/python bench/run.py $(SHARED)/corpus/ga-78-80 --runs 3 --jobs 2
 
 clean:
 	rm -rf $(VENV) $(STORE) .pytest_cache .mypy_cache .ruff_cache

@@ -107,18 +107,25 @@ def export(store: ox.Store, output: str | Path, *, fmt: str = "nquads") -> int:
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            if rdf_format.supports_datasets:
-                items: list[ox.Quad] | list[ox.Triple] = list(store.quads_for_pattern(None, None, None, None))
+            if fmt == "nquads":
+                store.dump(f, format=rdf_format)  # streamed by Oxigraph itself
+                count = len(store)
             else:
-                items = list(union_triples(store))
-            ox.serialize(
-                items, f, format=rdf_format, prefixes=_prefixes() if fmt in ("turtle", "trig") else None
-            )
+                items: list[ox.Quad] | list[ox.Triple]
+                if rdf_format.supports_datasets:
+                    items = list(store.quads_for_pattern(None, None, None, None))
+                else:
+                    items = list(union_triples(store))
+                prefixes = _prefixes() if fmt in ("turtle", "trig") else None
+                ox.serialize(items, f, format=rdf_format, prefixes=prefixes)
+                count = len(items)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return len(items)
+    return count
 
 
 def _prefixes() -> dict[str, str]:

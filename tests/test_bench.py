@@ -1,0 +1,31 @@
+"""A smoke run of the benchmark on the sample in data/ (the real one runs with `make bench`)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_bench_smoke_prints_every_row() -> None:
+    p = subprocess.run(
+        [sys.executable, "bench/run.py", "data", "--runs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert p.returncode == 0, p.stderr[-2000:]
+    for row in (
+        "tokenizer pass",
+        "kg build end to end",
+        "rebuild, no input changed",
+        "peak RSS",
+        "NLP pass alone",
+        "SHACL validation share",
+        "writing the store",
+        "kg export",
+        "CQ8 through kg serve",
+    ):
+        assert row in p.stdout, row
