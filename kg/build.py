@@ -26,7 +26,7 @@ from kg.rdf import to_rdf
 from kg.rdf.iris import Minter
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.segment import segment
-from kg.store import open_store, replace_graph_update
+from kg.store import GraphWriter, open_store
 from kg.tag import tag
 from kg.validate import shapes_text, validate
 
@@ -178,7 +178,7 @@ def build(
     db = open_store(store)
     mint = Minter(base)
     meta = mint.meta_graph()
-    manifest = {} if force else _manifest(db, meta)
+    manifest = _manifest(db, meta)
     result = BuildResult()
     todo: list[str] = []
     keys: dict[str, str] = {}
@@ -189,7 +189,12 @@ def build(
             todo.append(f)  # process_file reports it
             continue
         key, graphs = manifest.get(_file_node(mint, f).value, ("", set()))
-        if key == keys[f] and graphs and all(db.contains_named_graph(ox.NamedNode(g)) for g in graphs):
+        if (
+            not force
+            and key == keys[f]
+            and graphs
+            and all(db.contains_named_graph(ox.NamedNode(g)) for g in graphs)
+        ):
             d = DocResult(f, SKIPPED)
             result.documents.append(d)
             if on_document:
@@ -197,24 +202,26 @@ def build(
         else:
             todo.append(f)
     written: dict[str, str] = {}
+    writer = GraphWriter()
     unflushed = 0
     try:
         for docs in _run(todo, base, jobs):
             path = docs[0].path.split("#", 1)[0] if docs else ""
-            parts: list[str] = []
             ok = [d for d in docs if d.status == OK]
-            for d in ok:
-                quads = list(ox.parse(d.nquads, format=ox.RdfFormat.N_QUADS))
-                parts.append(replace_graph_update(ox.NamedNode(d.graph), quads))
-                unflushed += len(d.nquads)
-            if ok and len(ok) == len(docs) and path in keys:
+            if ok:
                 node = _file_node(mint, path)
-                triples = [f"{node} {BUILD_KEY} {ox.Literal(keys[path])} ."]
-                triples += [f"{node} {WROTE} {ox.NamedNode(d.graph)} ." for d in ok]
-                parts.append(f"DELETE WHERE {{ GRAPH {meta} {{ {node} ?p ?o }} }}")
-                parts.append(f"INSERT DATA {{ GRAPH {meta} {{ {' '.join(triples)} }} }}")
-            if parts:
-                db.update(" ;\n".join(parts))  # the file's graphs and its build key: one transaction
+                record = None
+                if len(ok) == len(docs) and path in keys:
+                    pairs: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+                        (BUILD_KEY, ox.Literal(keys[path]))
+                    ]
+                    pairs += [(WROTE, ox.NamedNode(d.graph)) for d in ok]
+                    record = (node, pairs, meta)
+                existing = node.value in manifest or any(
+                    db.contains_named_graph(ox.NamedNode(d.graph)) for d in ok
+                )
+                writer.write(db, [(d.graph, d.nquads) for d in ok], replace=existing, record=record)
+                unflushed += sum(len(d.nquads) for d in ok)
             if unflushed > FLUSH_BYTES:  # keeps RocksDB's memtables, so the build's memory, bounded
                 db.flush()
                 unflushed = 0

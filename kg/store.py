@@ -73,6 +73,96 @@ def replace_graph_update(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
     return "\n".join(parts)
 
 
+class GraphWriter:
+    """Writes each input file's graphs in one transaction, each shared-entity quad once per run
+    (every resolution's graph repeats the bodies, states and documents it points at).
+
+    New graphs go in with ``Store.load`` of their N-Quads (transactional, and about 1.4x faster
+    than a SPARQL update here); a graph that already exists is replaced by one ``DROP GRAPH`` +
+    ``INSERT DATA`` update, so that readers and a killed build only ever see it old or new. The
+    N-Quads lines come from pyoxigraph's serializer, so they are escaped: no document text is
+    ever pasted into an update unescaped.
+    """
+
+    def __init__(self) -> None:
+        self.shared_seen: set[str] = set()
+
+    def _split(self, graph: str, nquads: bytes) -> tuple[list[str], list[str]]:
+        own, shared = [], []
+        tag = f" <{graph}> ."
+        for line in nquads.decode("utf-8").splitlines():
+            if not line:
+                continue
+            if line.endswith(tag):
+                own.append(line)
+            elif line not in self.shared_seen:
+                self.shared_seen.add(line)
+                shared.append(line)
+        return own, shared
+
+    def update_for(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
+        """The update replacing ``graph`` (and adding its new shared quads), from quads."""
+        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+        return self._update([(graph.value, data)], [])
+
+    def _update(self, graphs: list[tuple[str, bytes]], extra: list[str]) -> str:
+        drops, blocks = [], []
+        other: dict[str, list[str]] = {}
+        for graph, nquads in graphs:
+            own, shared = self._split(graph, nquads)
+            drops.append(f"DROP SILENT GRAPH <{graph}>")
+            blocks.append(f"GRAPH <{graph}> {{\n" + "\n".join(_triple(x) for x in own) + "\n}")
+            for line in shared:
+                other.setdefault(_graph_of(line), []).append(_triple(line))
+        for g, lines in other.items():
+            blocks.append(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}")
+        return " ;\n".join([*drops, *extra, "INSERT DATA {\n" + "\n".join(blocks) + "\n}"])
+
+    def write(
+        self,
+        store: ox.Store,
+        graphs: list[tuple[str, bytes]],
+        *,
+        replace: bool,
+        record: tuple[ox.NamedNode, list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]], ox.NamedNode]
+        | None = None,
+    ) -> None:
+        """Write one input file's graphs, and its build record, in one transaction.
+
+        ``replace`` says whether any of the graphs (or the record) may already be in the store.
+        ``record`` is (subject, [(predicate, object)...], meta graph) for the build manifest.
+        """
+        if not replace:
+            lines: list[str] = []
+            for graph, nquads in graphs:
+                own, shared = self._split(graph, nquads)
+                lines += own + shared
+            if record:
+                node, pairs, meta = record
+                lines += [f"{node} {p} {o} {meta} ." for p, o in pairs]
+            store.load(("\n".join(lines) + "\n").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            return
+        extra = []
+        if record:
+            node, pairs, meta = record
+            extra.append(f"DELETE WHERE {{ GRAPH {meta} {{ {node} ?p ?o }} }}")
+            extra.append(
+                f"INSERT DATA {{ GRAPH {meta} {{ " + " ".join(f"{node} {p} {o} ." for p, o in pairs) + " } }"
+            )
+        # the DROPs, the record and the INSERT DATA run as one update: one transaction
+        drops_and_insert = self._update(graphs, [])
+        head, _, insert = drops_and_insert.rpartition(" ;\nINSERT DATA")
+        store.update(" ;\n".join([head, *extra, "INSERT DATA" + insert]))
+
+
+def _graph_of(line: str) -> str:
+    return line[line.rindex(" <") + 1 : -2]
+
+
+def _triple(line: str) -> str:
+    return line[: line.rindex(" <")] + " ."
+
+
 def replace_graph(store: ox.Store, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
     """Replace one named graph (and add its shared-entity quads) in one transaction."""
     store.update(replace_graph_update(graph, quads))

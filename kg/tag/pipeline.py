@@ -45,13 +45,32 @@ MANDATE_SHORT_FORMS = (
 @cache
 def regex_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
     """``(label, key, compiled pattern)`` from ``patterns/regex.jsonl``, in file order."""
+    return tuple((label, key, pattern) for label, key, pattern, _ in _patterns())
+
+
+@cache
+def _patterns() -> tuple[tuple[str, str, re.Pattern[str], str], ...]:
     text = resources.files("kg.tag").joinpath("patterns", "regex.jsonl").read_text(encoding="utf-8")
     out = []
     for line in text.splitlines():
         if line.strip():
             d = json.loads(line)
-            out.append((d["label"], d["key"], re.compile(d["pattern"])))
+            out.append((d["label"], d["key"], re.compile(d["pattern"]), d.get("anchor", "")))
     return tuple(out)
+
+
+def _anchored(pattern: re.Pattern[str], text: str, lowered: str, anchor: str) -> list[tuple[int, int]]:
+    """Matches of ``pattern`` that contain ``anchor`` (case-insensitive), found by searching only
+    a window around each occurrence of the anchor: far cheaper than trying the pattern everywhere."""
+    found: list[tuple[int, int]] = []
+    i = lowered.find(anchor)
+    while i >= 0:
+        lo = max(0, i - 80, found[-1][1] if found else 0)
+        for m in pattern.finditer(text, lo, min(len(text), i + len(anchor) + 120)):
+            if m.start() <= i < m.end() and (not found or m.start() >= found[-1][1]):
+                found.append((m.start(), m.end()))
+        i = lowered.find(anchor, i + len(anchor))
+    return found
 
 
 def gazetteer_patterns() -> list[dict[str, Any]]:
@@ -105,21 +124,20 @@ def make_un_regex(nlp: Language, name: str) -> UnRegex:
 
 
 class UnRegex:
-    """Runs the rule patterns over the text; matches go to ``doc.spans["un"]`` and, with their
-    exact character offsets, to ``doc.user_data["un"]``."""
+    """Runs the rule patterns over the text; matches go, with their exact character offsets, to
+    ``doc.user_data["un"]``."""
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[tuple[str, str, int, int]] = []
-        spans = []
-        for label, key, pattern in regex_patterns():
-            for m in pattern.finditer(doc.text):
-                if m.end() == m.start():
-                    continue
-                found.append((label, key, m.start(), m.end()))
-                span = doc.char_span(m.start(), m.end(), label=label, alignment_mode="expand")
-                if span is not None:
-                    spans.append(span)
-        doc.spans["un"] = spans
+        text = doc.text
+        lowered = text.lower()
+        for label, key, pattern, anchor in _patterns():
+            if anchor:
+                found.extend((label, key, s, e) for s, e in _anchored(pattern, text, lowered, anchor))
+            else:
+                found.extend(
+                    (label, key, m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()
+                )
         doc.user_data["un"] = found
         return doc
 
