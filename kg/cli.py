@@ -381,17 +381,30 @@ def network(
         typer.echo(f"wrote {len(links)} unres:follows links to the derived lineage graph")
 
 
+LicenceOpt = Annotated[
+    str, typer.Option("--licence", help="IRI of the data's licence, stated in VoID (dcterms:license).")
+]
+DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+
+
 @app.command()
 def serve(
     store: StoreOpt = Path("store"),
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     timeout: Annotated[int, typer.Option(help="Per-query timeout in seconds.")] = 30,
+    base: Annotated[str, typer.Option(help="Base IRI of the resources, served at /{path}.")] = DEFAULT_BASE,
+    licence: LicenceOpt = DEFAULT_LICENCE,
+    max_rows: Annotated[
+        int, typer.Option(help="Most rows a query returns; a cut result says so (X-Result-Truncated).")
+    ] = 10000,
 ) -> None:
-    """Serve the store: a read-only SPARQL 1.1 endpoint at /sparql (union default graph).
+    """Serve the store: SPARQL 1.1 at /sparql, resource pages, VoID, the network report.
 
-    Oxigraph's own server runs on a private loopback port as the engine and holds the store;
-    this front answers queries only (updates are refused).
+    Every resource IRI {base}{path} is served at /{path}, as HTML for people and Turtle, JSON-LD,
+    N-Triples or RDF/XML by content negotiation (or ?format=ttl|jsonld|nt|rdf). /void and
+    /.well-known/void describe the dataset. Oxigraph's own server runs on a private loopback
+    port as the engine and holds the store; the public front answers queries only.
     """
     from kg.publish.server import run
 
@@ -399,10 +412,58 @@ def serve(
         _err(f"no store at {store}; run `kg build` first")
         raise typer.Exit(2)
     try:
-        run(store, host=host, port=port, timeout=timeout)
+        run(store, host=host, port=port, timeout=timeout, base=base, licence=licence, max_rows=max_rows)
     except StoreLockedError as exc:
         _err(str(exc))
         raise typer.Exit(2) from exc
+
+
+@app.command()
+def dump(
+    store: StoreOpt = Path("store"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the dumps into.")] = Path(
+        "dump"
+    ),
+    base: Annotated[str, typer.Option(help="Base IRI of the resources (void:uriSpace).")] = DEFAULT_BASE,
+    licence: LicenceOpt = DEFAULT_LICENCE,
+    public_url: Annotated[
+        str | None, typer.Option(help="Where the folder will be served, for void:dataDump links.")
+    ] = None,
+    endpoint: Annotated[str | None, typer.Option(help="The public SPARQL endpoint, for VoID.")] = None,
+) -> None:
+    """Write N-Quads (gzip), TriG, Turtle and JSON-LD dumps and a VoID file, ready to publish."""
+    from kg.publish.dump import dump as run_dump
+
+    db = _open(store)
+    try:
+        files = run_dump(db, output, base=base, licence=licence, public_url=public_url, endpoint=endpoint)
+    except OSError as exc:
+        _err(f"cannot write {output}: {exc}")
+        raise typer.Exit(2) from exc
+    for f in files:
+        typer.echo(f"wrote {f} ({f.stat().st_size:,} bytes)")
+
+
+@app.command()
+def remove(
+    symbols: Annotated[list[str], typer.Argument(help="Symbols of the resolutions to remove.")],
+    store: StoreOpt = Path("store"),
+    base: Annotated[str, typer.Option(help="Base IRI of the graph.")] = DEFAULT_BASE,
+) -> None:
+    """Remove resolutions: their named graphs, their build records, and shared entities that no
+    remaining resolution uses."""
+    from kg.store import open_store, remove_resolutions
+
+    try:
+        db = open_store(store)
+    except StoreLockedError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from exc
+    removed, missing = remove_resolutions(db, symbols, base=base)
+    for s in missing:
+        _err(f"{s}: not in the store")
+    typer.echo(f"removed {len(removed)} resolutions: {' '.join(removed)}")
+    raise typer.Exit(1 if missing else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -263,3 +263,71 @@ def select(source: ox.Store | str, sparql: str, *, timeout: int = 120) -> list[d
     data = client.query().convert()
     assert isinstance(data, dict)
     return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+
+
+def remove_resolutions(store: ox.Store, symbols: Iterable[str], *, base: str) -> tuple[list[str], list[str]]:
+    """Drop resolutions: their graphs, the build records that wrote them, their links in derived
+    graphs, and the shared entities that nothing left in the store uses. One transaction.
+
+    Returns the symbols removed and the symbols that were not in the store.
+    """
+    from kg.rdf.iris import Minter
+
+    mint = Minter(base)
+    shared, meta = mint.shared_graph(), mint.meta_graph()
+    removed, missing = [], []
+    graphs = []
+    for sym in symbols:
+        g = mint.graph(sym.strip())
+        if store.contains_named_graph(g):
+            removed.append(sym.strip())
+            graphs.append(g)
+        else:
+            missing.append(sym)
+    if not graphs:
+        return removed, missing
+    gone = {g.value for g in graphs}
+    gone_docs = {mint.document(s) for s in removed}
+    # what stays reachable from the graphs that remain
+    roots: set[ox.NamedNode] = set()
+    for q in store.quads_for_pattern(None, None, None, None):
+        name = q.graph_name
+        if isinstance(name, ox.NamedNode) and name.value not in gone and name not in (shared, meta):
+            for term in (q.subject, q.object):
+                if isinstance(term, ox.NamedNode):
+                    roots.add(term)
+    shared_quads = list(store.quads_for_pattern(None, None, None, shared))
+    by_subject: dict[ox.NamedNode, list[ox.Quad]] = {}
+    for q in shared_quads:
+        if isinstance(q.subject, ox.NamedNode):
+            by_subject.setdefault(q.subject, []).append(q)
+    keep: set[ox.NamedNode] = set()
+    todo = [r for r in roots if r in by_subject]
+    while todo:
+        node = todo.pop()
+        if node in keep:
+            continue
+        keep.add(node)
+        todo.extend(q.object for q in by_subject.get(node, []) if isinstance(q.object, ox.NamedNode))
+    dead = [q for q in shared_quads if q.subject not in keep]
+    derived = [
+        q
+        for q in store.quads_for_pattern(None, None, None, None)
+        if isinstance(q.graph_name, ox.NamedNode)
+        and "/graph/derived/" in q.graph_name.value
+        and (q.subject in gone_docs or q.object in gone_docs)
+    ]
+    parts = [f"DROP GRAPH {g}" for g in graphs]
+    for g in graphs:
+        parts.append(
+            f"DELETE {{ GRAPH {meta} {{ ?f ?p ?o }} }} WHERE {{ GRAPH {meta} {{ ?f <https://w3id.org/unres/"
+            f"ontology#wroteGraph> {g} ; ?p ?o }} }}"
+        )
+    if dead or derived:
+        lines = [
+            f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in [*dead, *derived]
+        ]
+        parts.append("DELETE DATA {\n" + "\n".join(lines) + "\n}")
+    store.update(" ;\n".join(parts))
+    store.flush()
+    return removed, missing

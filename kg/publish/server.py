@@ -8,6 +8,7 @@ updates, and serves a small query page.
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -96,9 +97,63 @@ def start_engine(store: Path, *, port: int, timeout: int) -> subprocess.Popen[by
     raise RuntimeError("the Oxigraph engine did not start within 30 s")
 
 
-def create_app(engine: str, *, timeout: int = 30) -> Starlette:
+def _page_query(name: str) -> str:
+    from importlib import resources
+
+    return resources.files("kg").joinpath("queries", "pages", f"{name}.rq").read_text(encoding="utf-8")
+
+
+_RES_QUERIES = ("meta", "paragraphs", "mentions", "addressees", "cites", "cited_by", "votes")
+UNRES = "https://w3id.org/unres/ontology#"
+
+
+def _bind(query: str, iri: str) -> str:
+    """Bind ``$r`` to an IRI: the IRI is validated and written by pyoxigraph, never pasted raw."""
+    import pyoxigraph as ox
+
+    return query.replace("$r", str(ox.NamedNode(iri)))
+
+
+def create_app(
+    engine: str,
+    *,
+    timeout: int = 30,
+    base: str = "https://w3id.org/unres/",
+    licence: str = "https://creativecommons.org/licenses/by/4.0/",
+    max_rows: int = 10000,
+) -> Starlette:
     """The front: ``engine`` is the base URL of the Oxigraph server."""
+    from kg.publish import pages
+
     client = httpx.AsyncClient(base_url=engine, timeout=timeout + 5)
+
+    async def select(query: str) -> list[dict[str, str]]:
+        r = await client.post(
+            "/query",
+            content=query,
+            headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+        )
+        r.raise_for_status()
+        data = r.json()
+        return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+
+    def cap(body: bytes, ctype: str) -> tuple[bytes, dict[str, str]]:
+        """Cut a result over ``max_rows`` rows, and say so (header and, for JSON, in the body)."""
+        if "sparql-results+json" in ctype:
+            data = json.loads(body)
+            rows = data.get("results", {}).get("bindings")
+            if rows is not None and len(rows) > max_rows:
+                data["results"]["bindings"] = rows[:max_rows]
+                data.setdefault("head", {}).setdefault("link", []).append(f"truncated:{max_rows}")
+                data["truncated"] = True
+                return json.dumps(data).encode(), {"X-Result-Truncated": f"true; rows={max_rows}"}
+        elif ctype.startswith(("text/csv", "text/tab-separated-values")):
+            lines = body.split(b"\n")
+            if len(lines) > max_rows + 2:
+                return b"\n".join(lines[: max_rows + 1]) + b"\n", {
+                    "X-Result-Truncated": f"true; rows={max_rows}"
+                }
+        return body, {}
 
     async def sparql(request: Request) -> Response:
         if request.method == "OPTIONS":
@@ -124,10 +179,14 @@ def create_app(engine: str, *, timeout: int = 30) -> Starlette:
             upstream = await client.post(
                 "/query", content=body, headers={"Content-Type": ctype, "Accept": accept}
             )
-        headers = {**_CORS}
+        headers = {**_CORS, "Access-Control-Expose-Headers": "X-Result-Truncated"}
+        content = upstream.content
         if "content-type" in upstream.headers:
             headers["Content-Type"] = upstream.headers["content-type"]
-        return Response(upstream.content, status_code=upstream.status_code, headers=headers)
+            if upstream.status_code == 200:
+                content, extra = cap(content, upstream.headers["content-type"])
+                headers.update(extra)
+        return Response(content, status_code=upstream.status_code, headers=headers)
 
     async def home(request: Request) -> Response:
         return HTMLResponse(_PAGE.format(version=__version__))
@@ -137,9 +196,9 @@ def create_app(engine: str, *, timeout: int = 30) -> Starlette:
     def network_page(focus: str, depth: int) -> str:
         from kg.analysis import build_network
         from kg.analysis.report import make_report, render_html
-        from kg.store import select
+        from kg.store import select as select_rows
 
-        net = build_network(lambda q: select(f"{engine}/query", q, timeout=timeout))
+        net = build_network(lambda q: select_rows(f"{engine}/query", q, timeout=timeout))
         return render_html(make_report(net, focus=focus or None, depth=depth))
 
     async def network(request: Request) -> Response:
@@ -155,16 +214,156 @@ def create_app(engine: str, *, timeout: int = 30) -> Starlette:
             reports[key] = await run_in_threadpool(network_page, focus, depth)
         return HTMLResponse(reports[key])
 
+    async def void(request: Request) -> Response:
+        from kg.publish.void import COUNTS, EXAMPLE, RESOLUTIONS, void_triples, void_turtle
+
+        triples = await select(COUNTS)
+        resolutions = await select(RESOLUTIONS)
+        example = await select(EXAMPLE)
+        root = str(request.base_url).rstrip("/")
+        description = void_triples(
+            triples=int(triples[0]["triples"]) if triples else 0,
+            resolutions=int(resolutions[0]["n"]) if resolutions else 0,
+            example=example[0]["r"] if example else None,
+            base=base,
+            licence=licence,
+            endpoint=f"{root}/sparql",
+        )
+        return Response(void_turtle(description), media_type="text/turtle", headers=_CORS)
+
+    async def context(request: Request) -> Response:
+        return Response(
+            json.dumps(pages.context_document(base)), media_type="application/ld+json", headers=_CORS
+        )
+
+    async def resource(request: Request) -> Response:
+        path = request.path_params["path"]
+        iri = base + path
+        try:
+            import pyoxigraph as ox
+
+            ox.NamedNode(iri)
+        except ValueError:
+            return Response("not a valid IRI", status_code=400)
+        media = pages.negotiate(request.headers.get("accept", ""), request.query_params.get("format"))
+        if media is None:
+            return Response(
+                "406: offered text/html, text/turtle, application/ld+json, application/n-triples, "
+                "application/rdf+xml",
+                status_code=406,
+            )
+        headers = {**_CORS, "Vary": "Accept"}
+        if media != "text/html":
+            accept = "application/n-triples" if media == "application/ld+json" else media
+            r = await client.post(
+                "/query",
+                content=_bind(_page_query("describe"), iri),
+                headers={"Content-Type": "application/sparql-query", "Accept": accept},
+            )
+            if r.status_code != 200:
+                return Response(r.content, status_code=r.status_code)
+            if not r.content.strip():
+                return Response("no such resource", status_code=404)
+            if media == "application/ld+json":
+                triples = list(ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES))
+                expanded = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"[]")
+                body = json.dumps(pages.compact_jsonld(expanded, f"{request.base_url}context.jsonld"))
+                return Response(body, media_type="application/ld+json", headers=headers)
+            return Response(r.content, media_type=media, headers=headers)
+        out = await select(_bind(_page_query("out"), iri))
+        if not out:
+            return Response("no such resource", status_code=404)
+        page = pages.Page(iri)
+        for row in out:
+            if row["p"] == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
+                page.types.append(row["o"])
+            elif row["p"] in (
+                "http://www.w3.org/2004/02/skos/core#prefLabel",
+                "http://purl.org/dc/terms/identifier",
+            ):
+                page.label = page.label or row["o"]
+            is_iri = row["o"].startswith(("http://", "https://")) and " " not in row["o"]
+            page.properties.append(
+                (
+                    row["p"],
+                    {"iri": row["o"], "label": row.get("label", "")} if is_iri else {"value": row["o"]},
+                )
+            )
+        page.properties.sort(key=lambda x: x[0])
+        page.inbound = [(row["s"], row["p"]) for row in await select(_bind(_page_query("in"), iri))]
+        if UNRES + "Resolution" in page.types:
+            page.resolution = await _resolution(iri)
+        return HTMLResponse(pages.render(page, base=base, version=__version__), headers=headers)
+
+    async def _resolution(iri: str) -> dict[str, object]:
+        from kg.publish import pages
+
+        q = {k: await select(_bind(_page_query(k), iri)) for k in _RES_QUERIES}
+        meta = q["meta"][0] if q["meta"] else {}
+        mentions: dict[str, list[tuple[str, str, str]]] = {}
+        for row in q["mentions"]:
+            mentions.setdefault(row["p"], []).append((row["exact"], row["body"], row["kind"]))
+        addressees: dict[str, list[dict[str, str]]] = {}
+        for row in q["addressees"]:
+            addressees.setdefault(row["p"], []).append({"iri": row["b"], "label": row["label"]})
+        paras: dict[str, list[dict[str, object]]] = {"preambular": [], "operative": []}
+        for row in q["paragraphs"]:
+            kind = "preambular" if row["kind"].endswith("PreambularParagraph") else "operative"
+            paras[kind].append(
+                {
+                    "position": int(row["pos"]),
+                    "html": pages.highlight(row["text"], mentions.get(row["p"], []), base),
+                    "addressees": addressees.get(row["p"], []),
+                }
+            )
+        for v in paras.values():
+            v.sort(key=lambda p: p["position"])  # type: ignore[arg-type,return-value]
+        votes: dict[str, list[dict[str, str]]] = {}
+        for row in q["votes"]:
+            votes.setdefault(row["opt"], []).append({"iri": row["s"], "label": row["label"]})
+        method = meta.get("method", "").rsplit("#", 1)[-1]
+        return {
+            "symbol": meta.get("symbol", iri),
+            "title": meta.get("title", ""),
+            "date": meta.get("date", ""),
+            "body": meta.get("body", ""),
+            "session": (
+                meta.get("session", "") + (" (special)" if "Special" in meta.get("kind", "") else "")
+            ),
+            "agenda_items": sorted({row["item"] for row in q["meta"] if row.get("item")}),
+            "meeting": meta.get("meeting", ""),
+            "method": {"WithoutVote": "without a vote", "RecordedVote": "by a recorded vote"}.get(method, ""),
+            "counts": (meta["yes"], meta["no"], meta.get("abstain", "0")) if meta.get("yes") else None,
+            "preambular": paras["preambular"],
+            "operative": paras["operative"],
+            "votes": votes,
+            "cites": [{"iri": r["d"], "id": r.get("id", ""), "name": r.get("name", "")} for r in q["cites"]],
+            "cited_by": [{"iri": r["d"], "id": r["id"]} for r in q["cited_by"]],
+        }
+
     return Starlette(
         routes=[
             Route("/", home),
             Route("/sparql", sparql, methods=["GET", "POST", "OPTIONS"]),
             Route("/network", network),
+            Route("/void", void),
+            Route("/.well-known/void", void),
+            Route("/context.jsonld", context),
+            Route("/{path:path}", resource),
         ]
     )
 
 
-def run(store: Path, *, host: str = "127.0.0.1", port: int = 8000, timeout: int = 30) -> None:
+def run(
+    store: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    timeout: int = 30,
+    base: str = "https://w3id.org/unres/",
+    licence: str = "https://creativecommons.org/licenses/by/4.0/",
+    max_rows: int = 10000,
+) -> None:
     """Start the engine and the front; blocks until interrupted."""
     import uvicorn
 
@@ -173,7 +372,13 @@ def run(store: Path, *, host: str = "127.0.0.1", port: int = 8000, timeout: int 
     try:
         print(f"unres-kg {__version__}: SPARQL endpoint at http://{host}:{port}/sparql", file=sys.stderr)
         uvicorn.run(
-            create_app(f"http://127.0.0.1:{engine_port}", timeout=timeout),
+            create_app(
+                f"http://127.0.0.1:{engine_port}",
+                timeout=timeout,
+                base=base,
+                licence=licence,
+                max_rows=max_rows,
+            ),
             host=host,
             port=port,
             log_level="warning",
