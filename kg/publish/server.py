@@ -67,6 +67,15 @@ def oxigraph_binary() -> str:
     return found
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Linux: the engine gets SIGTERM when ``kg serve`` dies, however it dies."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def start_engine(store: Path, *, port: int, timeout: int) -> subprocess.Popen[bytes]:
     """Start Oxigraph's server on the store (union default graph) on loopback; it holds the store's lock."""
     cmd = [
@@ -80,7 +89,9 @@ def start_engine(store: Path, *, port: int, timeout: int) -> subprocess.Popen[by
         "--timeout-s",
         str(timeout),
     ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -365,10 +376,18 @@ def run(
     max_rows: int = 10000,
 ) -> None:
     """Start the engine and the front; blocks until interrupted."""
+    import signal
+
     import uvicorn
 
     engine_port = free_port()
     proc = start_engine(store, port=engine_port, timeout=timeout)
+
+    def stop(signum: int, frame: object) -> None:
+        proc.terminate()
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         print(f"unres-kg {__version__}: SPARQL endpoint at http://{host}:{port}/sparql", file=sys.stderr)
         uvicorn.run(
