@@ -228,7 +228,10 @@ def build(
             for d in docs:
                 if d.status == OK:
                     if d.symbol in written:
-                        note = f"{d.symbol} also came from {written[d.symbol]}; this later file wins"
+                        note = (
+                            f"{d.symbol} from {d.path} replaces the one from {written[d.symbol]}: "
+                            "the later file in sorted order wins"
+                        )
                         d = replace(d, warnings=(*d.warnings, note))
                     written[d.symbol] = d.path
                     d = replace(d, nquads=b"")  # written: keep the outcome, not the data

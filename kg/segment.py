@@ -126,6 +126,24 @@ def _lines(text: str, start: int = 0, end: int | None = None) -> list[_Line]:
     return out
 
 
+def normalise_symbol(raw: str) -> tuple[str, bool]:
+    """A UN symbol as given by a record, cleaned: white space squashed, characters that no symbol
+    has dropped, upper case when it came all in lower case. Returns the symbol and whether it changed.
+
+    >>> normalise_symbol(" a/hrc/res/28/2  ")
+    ('A/HRC/RES/28/2', True)
+    >>> normalise_symbol('A/RES/78/1"> <x>')
+    ('A/RES/78/1 x', True)
+    >>> normalise_symbol("A/CONF.157/24 (Part I)")
+    ('A/CONF.157/24 (Part I)', False)
+    """
+    s = re.sub(r"[^A-Za-z0-9./()\- ]+", " ", raw)
+    s = " ".join(s.split())
+    if s == s.lower():
+        s = s.upper()
+    return s, s != raw
+
+
 def lead_verb(text: str) -> tuple[str, str]:
     """The lead words as printed and the normalised lead verb of an operative paragraph.
 
@@ -443,7 +461,9 @@ def segment(source: SourceDocument) -> Resolution:
             symbol = m.group(1)
             break
     if not symbol and record.get("symbol"):
-        symbol = record["symbol"].strip()
+        symbol, changed = normalise_symbol(record["symbol"])
+        if changed:
+            warnings.append(f"symbol {record['symbol']!r} normalised to {symbol!r}")
     if not body:
         if symbol.startswith("A/HRC/") or header.get("Document Type") or "HRC" in text[:200]:
             body = "Human Rights Council"
