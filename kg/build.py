@@ -7,7 +7,6 @@ Only this module (and the CLI above it) knows the order of the stages.
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -29,8 +28,6 @@ from kg.segment import segment
 from kg.store import GraphWriter, open_store
 from kg.tag import tag
 from kg.validate import shapes_text, validate
-
-log = logging.getLogger(__name__)
 
 OK, INVALID, ERROR, SKIPPED = "ok", "invalid", "error", "unchanged"
 FLUSH_BYTES = 16 * 1024 * 1024

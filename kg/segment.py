@@ -274,7 +274,7 @@ class _Builder:
         self.ops: list[tuple[int, list[_Line], list[tuple[str, list[_Line]]]]] = []
         self.state = "preamble"
 
-    def paragraphs(self, source_text: str) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
+    def paragraphs(self) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
         def text_of(lines: list[_Line]) -> str:
             return squash(" ".join(ln.text for ln in lines))
 
@@ -593,7 +593,7 @@ def segment(source: SourceDocument) -> Resolution:
                 b.pre.append([ln])
             else:
                 b.pre[-1].append(ln)
-    pre, ops = b.paragraphs(text)
+    pre, ops = b.paragraphs()
     if not pre and not ops:
         raise KgInputError(
             errors.E_NO_PARAGRAPHS,

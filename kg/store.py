@@ -163,11 +163,6 @@ def _triple(line: str) -> str:
     return line[: line.rindex(" <")] + " ."
 
 
-def replace_graph(store: ox.Store, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
-    """Replace one named graph (and add its shared-entity quads) in one transaction."""
-    store.update(replace_graph_update(graph, quads))
-
-
 def query(store: ox.Store, sparql: str) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
     """Run a query over the union of the named graphs."""
     return store.query(sparql, use_default_graph_as_union=True)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from kg.lexicon import MONTH_RE
-
 HRC, GA, SC, ECOSOC, CHR, SUBCOM = (
     "Human Rights Council",
     "General Assembly",
@@ -40,7 +38,6 @@ _ITEM = re.compile(
     r"(?P<special>E?S-)?(?P<a>\d{1,4})/(?P<b>\d{1,4})(?:\s[A-Z](?![\w/]))?"
     r"|(?P<n>\d{1,4})\s(?:[A-Z]\s)?\((?P<paren>[IVXL]+|\d{4}|[A-Z]{1,3}-[IVXL]+)\)"
 )
-_DATE_OF = re.compile(rf"\s+of\s+\d{{1,2}}\s+(?:{MONTH_RE})\s+\d{{4}}")
 _RIGHT_OWNER = re.compile(
     r"^\s*,?\s*(?:adopted\s+)?(?:on\s+\d{1,2}\s+\w+\s+\d{4}\s*,?\s*)?the\s+(General Assembly|Assembly|"
     r"Human Rights Council|Council|Commission on Human Rights|Commission|Security Council|"
