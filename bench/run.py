@@ -79,7 +79,7 @@ def scaled_corpus(corpus: Path, k: int, dest: Path) -> Path:
         if not m:
             continue
         for i in range(k):
-            new_num = f"{m.group(1)}/{int(m.group(2)) + 10000 * (i + 1)}"
+            new_num = f"{m.group(1)}/{int(m.group(2)) + 1000 * (i + 1)}"  # four digits, as real numbers
             text = (
                 rec["text"]
                 .replace(sym, f"A/RES/{new_num}")

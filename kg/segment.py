@@ -514,7 +514,8 @@ def segment(source: SourceDocument) -> Resolution:
         raise KgInputError(
             errors.E_NO_PARAGRAPHS,
             source.path,
-            f"{symbol}: no opening line such as 'The Human Rights Council,' before the paragraphs",
+            f"{symbol}: no opening line ('The Human Rights Council,', 'The General Assembly,') and no "
+            "paragraph opener after the title",
             "is this the text of a resolution?",
         )
     body_lines = lines[body_from:]
