@@ -48,31 +48,6 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
         raise
 
 
-def _term(t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> str:
-    return str(t)
-
-
-def replace_graph_update(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
-    """The SPARQL update that replaces ``graph`` and adds the other quads (shared entities)."""
-    own: list[str] = []
-    other: dict[str, list[str]] = {}
-    for q in quads:
-        line = f"{_term(q.subject)} {_term(q.predicate)} {_term(q.object)} ."
-        if q.graph_name == graph:
-            own.append(line)
-        else:
-            other.setdefault(_term(q.graph_name), []).append(line)
-    parts = [f"DROP SILENT GRAPH {_term(graph)} ;", "INSERT DATA {", f"GRAPH {_term(graph)} {{"]
-    parts.extend(own)
-    parts.append("}")
-    for g, lines in other.items():
-        parts.append(f"GRAPH {g} {{")
-        parts.extend(lines)
-        parts.append("}")
-    parts.append("}")
-    return "\n".join(parts)
-
-
 class GraphWriter:
     """Writes each input file's graphs in one transaction, each shared-entity quad once per run
     (every resolution's graph repeats the bodies, states and documents it points at).
@@ -99,11 +74,6 @@ class GraphWriter:
                 self.shared_seen.add(line)
                 shared.append(line)
         return own, shared
-
-    def update_for(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
-        """The update replacing ``graph`` (and adding its new shared quads), from quads."""
-        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-        return self._update([(graph.value, data)], [])
 
     def _update(self, graphs: list[tuple[str, bytes]], extra: list[str]) -> str:
         drops, blocks = [], []
@@ -150,9 +120,7 @@ class GraphWriter:
                 f"INSERT DATA {{ GRAPH {meta} {{ " + " ".join(f"{node} {p} {o} ." for p, o in pairs) + " } }"
             )
         # the DROPs, the record and the INSERT DATA run as one update: one transaction
-        drops_and_insert = self._update(graphs, [])
-        head, _, insert = drops_and_insert.rpartition(" ;\nINSERT DATA")
-        store.update(" ;\n".join([head, *extra, "INSERT DATA" + insert]))
+        store.update(self._update(graphs, extra))
 
 
 def _graph_of(line: str) -> str:

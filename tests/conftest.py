@@ -29,6 +29,19 @@ def kg(*args: str, check: bool = True, timeout: int = 600) -> subprocess.Complet
     return p
 
 
+def resolution_symbols(store: Path) -> set[str]:
+    """The symbols of the resolutions in an on-disk store."""
+    import pyoxigraph as ox
+
+    db = ox.Store.read_only(str(store))
+    rows = db.query(
+        "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX unres: <https://w3id.org/unres/ontology#>"
+        " SELECT ?s WHERE { ?r a unres:Resolution ; dcterms:identifier ?s }",
+        use_default_graph_as_union=True,
+    )
+    return {r[0].value for r in rows}  # type: ignore[union-attr]
+
+
 @pytest.fixture(scope="session")
 def example_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = tmp_path_factory.mktemp("store") / "store"

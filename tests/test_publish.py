@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.publish.pages import negotiate
-from tests.conftest import ROOT, kg
+from tests.conftest import ROOT, kg, resolution_symbols
 
 RES = "/doc/A/HRC/RES/28/2"
 
@@ -191,14 +191,7 @@ def test_publish_remove(sample_store: Path, tmp_path: Path) -> None:
     shutil.copytree(sample_store, store)
     kg("remove", "A/HRC/RES/28/1", "A/HRC/RES/30/5", "--store", str(store))
     db = ox.Store.read_only(str(store))
-    symbols = {
-        r[0].value
-        for r in db.query(
-            "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX unres: <https://w3id.org/unres/ontology#>"
-            " SELECT ?s WHERE { ?r a unres:Resolution ; dcterms:identifier ?s }",
-            use_default_graph_as_union=True,
-        )
-    }
+    symbols = resolution_symbols(store)
     assert not symbols & {"A/HRC/RES/28/1", "A/HRC/RES/30/5"} and len(symbols) == 4
     # GBR is named only in those two votes in the sample: the state leaves the shared graph;
     # bodies used elsewhere stay

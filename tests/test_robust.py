@@ -19,7 +19,7 @@ from kg.link import link
 from kg.rdf import to_rdf
 from kg.segment import segment
 from kg.tag import tag
-from tests.conftest import EXAMPLE, kg
+from tests.conftest import EXAMPLE, kg, resolution_symbols
 
 HOSTILE = [
     '"> . <http://x/> <http://y/> <http://z/> .',
@@ -98,14 +98,7 @@ def test_robust_awkward_symbol_in_a_record(tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert build([f], store=store).exit_code == 0
     db = ox.Store.read_only(str(store))
-    ids = {
-        r[0].value
-        for r in db.query(
-            "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX unres: <https://w3id.org/unres/ontology#>"
-            " SELECT ?s WHERE { ?r a unres:Resolution ; dcterms:identifier ?s }",
-            use_default_graph_as_union=True,
-        )
-    }
+    ids = resolution_symbols(store)
     assert ids == {"A/RES/78/900 X"}
     quads = list(db)
     for fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD):
