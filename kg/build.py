@@ -24,8 +24,9 @@ from kg.models import ValidationReport
 from kg.rdf import to_rdf
 from kg.rdf.iris import Minter
 from kg.rdf.namespaces import DEFAULT_BASE
+from kg.remote import Remote, RemoteTarget
 from kg.segment import segment
-from kg.store import GraphWriter, open_store
+from kg.store import GraphWriter, Target, open_store
 from kg.tag import tag
 from kg.validate import shapes_text, validate
 
@@ -129,7 +130,7 @@ def _file_node(mint: Minter, path: str) -> ox.NamedNode:
     return ox.NamedNode(mint.base + "build/" + hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest())
 
 
-def _manifest(db: ox.Store, meta: ox.NamedNode) -> dict[str, tuple[str, set[str]]]:
+def _manifest(db: Target, meta: ox.NamedNode) -> dict[str, tuple[str, set[str]]]:
     """File node -> (build key, graphs written) as recorded by earlier builds."""
     out: dict[str, tuple[str, set[str]]] = {}
     for q in db.quads_for_pattern(None, None, None, meta):
@@ -155,8 +156,9 @@ def build(
     jobs: int = 1,
     on_document: Callable[[DocResult], None] | None = None,
     force: bool = False,
+    remote: Remote | None = None,
 ) -> BuildResult:
-    """Build the graph of every input file into the on-disk store.
+    """Build the graph of every input file into the on-disk store, or through a server.
 
     Args:
         inputs: files and folders (folders are searched for .txt, .json and .pdf files).
@@ -165,6 +167,8 @@ def build(
         jobs: worker processes.
         on_document: called after each document is done (progress, logging).
         force: rebuild files whose bytes, pipeline and base are unchanged since the last build.
+        remote: write through this SPARQL server's update endpoint instead of opening ``store``
+            (a store that ``kg serve`` holds is rebuilt through its engine this way).
 
     A document that does not conform is reported and not written; the others are. When the same
     resolution comes twice, the later file in sorted order wins, with a warning. A file is skipped
@@ -172,7 +176,7 @@ def build(
     (its build key is recorded in the store with its graphs, in the same transaction).
     """
     files = [str(f) for f in discover(inputs)]
-    db = open_store(store)
+    db: Target = RemoteTarget(remote) if remote else open_store(store)
     mint = Minter(base)
     meta = mint.meta_graph()
     manifest = _manifest(db, meta)

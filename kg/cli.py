@@ -9,10 +9,11 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pyoxigraph as ox
 import typer
@@ -20,6 +21,9 @@ import typer
 from kg import __version__
 from kg.errors import StoreLockedError
 from kg.rdf.namespaces import DEFAULT_BASE
+
+if TYPE_CHECKING:
+    from kg.remote import Remote
 
 app = typer.Typer(
     help="unres-kg: UN resolutions in, a validated, queryable linked-data graph out.\n\n"
@@ -64,6 +68,63 @@ def _open(store: Path) -> ox.Store:
         raise typer.Exit(2) from exc
 
 
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option("--endpoint", "-e", help="SPARQL query URL of a server (e.g. http://host/sparql)."),
+]
+UpdateOpt = Annotated[
+    str | None,
+    typer.Option("--update-endpoint", help="SPARQL update URL, when not the query URL (Oxigraph: /update)."),
+]
+UserOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--user", help="User name; the password comes from $KG_PASSWORD or ~/.netrc, never from here."
+    ),
+]
+
+
+class AuthScheme(StrEnum):
+    basic = "basic"
+    digest = "digest"
+
+
+AuthOpt = Annotated[AuthScheme, typer.Option("--auth", help="HTTP authentication scheme (Virtuoso: digest).")]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds to wait for each request.")]
+RetriesOpt = Annotated[
+    int, typer.Option("--retries", min=0, help="Retries of a transient failure, with backoff.")
+]
+
+
+def _remote(
+    endpoint: str,
+    update: str | None = None,
+    graph_store: str | None = None,
+    user: str | None = None,
+    auth: AuthScheme = AuthScheme.basic,
+    timeout: float = 60.0,
+    retries: int = 4,
+) -> Remote:
+    from kg.remote import Endpoint, Remote, find_password
+
+    password = find_password(update or endpoint, user) if user else None
+    if user and password is None:
+        _err(f"no password for {user}: set KG_PASSWORD or add the host to ~/.netrc")
+        raise typer.Exit(2)
+    return Remote(
+        Endpoint(
+            endpoint,
+            update=update,
+            graph_store=graph_store,
+            user=user,
+            password=password,
+            auth=auth.value,
+            timeout=timeout,
+            retries=retries,
+        )
+    )
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"unres-kg {__version__}")
@@ -92,6 +153,10 @@ def build(
         bool,
         typer.Option("--force", help="Rebuild files even when their bytes and the pipeline are unchanged."),
     ] = False,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    user: UserOpt = None,
+    auth: AuthOpt = AuthScheme.basic,
 ) -> None:
     """Build the graph of resolution texts into the store.
 
@@ -99,10 +164,16 @@ def build(
     document that conforms replaces its named graph in one transaction, one that does not is
     reported and not written. Exit code: 2 if any input could not be read, else 1 if any
     document does not conform, else 0.
+
+    With --endpoint, the graphs are written through that server's update endpoint instead
+    (each file's graphs in one request). A store that `kg serve` is serving is rebuilt through
+    its engine the same way, so readers see each graph old or new and never wait.
     """
     from kg.build import ERROR, INVALID, OK, SKIPPED
     from kg.build import build as run_build
     from kg.ingest import discover
+    from kg.publish.server import running_engine
+    from kg.remote import RemoteError
 
     files = discover(inputs)
     missing = [str(p) for p in inputs if not p.exists()]
@@ -130,9 +201,19 @@ def build(
                     seen_files.add(f)
                     bar.update(1)
 
-            result = run_build(files, store=store, base=base, jobs=jobs, on_document=step, force=force)
+            remote = _remote(endpoint, update_endpoint, None, user, auth) if endpoint else None
+            engine = None if remote else running_engine(store)
+            if engine:
+                typer.echo(f"{store} is served by `kg serve`: building through its engine", err=True)
+                remote = _remote(f"{engine}/query", f"{engine}/update")
+            result = run_build(
+                files, store=store, base=base, jobs=jobs, on_document=step, force=force, remote=remote
+            )
     except StoreLockedError as exc:
         _err(str(exc))
+        raise typer.Exit(2) from exc
+    except RemoteError as exc:
+        _err(f"the server failed: {exc}")
         raise typer.Exit(2) from exc
     for p in problems:
         _err(p)
@@ -178,25 +259,32 @@ def query(
     sparql: Annotated[str, typer.Argument(help="A SPARQL query, or @file.rq to read it from a file.")],
     store: StoreOpt = Path("store"),
     fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = QueryFormat.table,
+    endpoint: EndpointOpt = None,
+    user: UserOpt = None,
+    auth: AuthOpt = AuthScheme.basic,
+    timeout: TimeoutOpt = 120.0,
 ) -> None:
-    """Run a SPARQL query over the union of the store's named graphs."""
+    """Run a SPARQL query over the union of the store's named graphs, or on a server (--endpoint)."""
     from kg.store import query as run_query
 
     text = _read_query(sparql)
-    db = _open(store)
-    try:
-        result = run_query(db, text)
-    except SyntaxError as exc:
-        _err(f"SPARQL syntax error: {exc}")
-        raise typer.Exit(2) from exc
-    if isinstance(result, ox.QueryBoolean):
-        typer.echo("true" if bool(result) else "false")
-        return
-    if isinstance(result, ox.QueryTriples):
-        sys.stdout.buffer.write(ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b"")
-        return
-    variables = [v.value for v in result.variables]
-    rows = [[_cell(sol[v]) for v in variables] for sol in result]
+    if endpoint:
+        variables, rows = _remote_query(_remote(endpoint, user=user, auth=auth, timeout=timeout), text)
+    else:
+        db = _open(store)
+        try:
+            result = run_query(db, text)
+        except SyntaxError as exc:
+            _err(f"SPARQL syntax error: {exc}")
+            raise typer.Exit(2) from exc
+        if isinstance(result, ox.QueryBoolean):
+            typer.echo("true" if bool(result) else "false")
+            return
+        if isinstance(result, ox.QueryTriples):
+            sys.stdout.buffer.write(ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b"")
+            return
+        variables = [v.value for v in result.variables]
+        rows = [[_cell(sol[v]) for v in variables] for sol in result]
     if fmt == QueryFormat.json:
         typer.echo(
             json.dumps([dict(zip(variables, r, strict=True)) for r in rows], ensure_ascii=False, indent=1)
@@ -214,6 +302,40 @@ def query(
         for r in rows:
             typer.echo("  ".join(c[:60].ljust(widths[i]) for i, c in enumerate(r)))
         typer.echo(f"({len(rows)} rows)", err=True)
+
+
+_PROLOGUE = re.compile(r"(?:\s+|#[^\n]*\n|PREFIX\s+[^:\s]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE)
+
+
+def _query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after the prologue.
+
+    >>> _query_form("PREFIX a: <http://x#> # note\\n CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    """
+    m = _PROLOGUE.match(text)
+    rest = text[m.end() if m else 0 :]
+    return rest.split(None, 1)[0].upper() if rest.strip() else ""
+
+
+def _remote_query(remote: Remote, text: str) -> tuple[list[str], list[list[str]]]:
+    """Variables and rows of a query on a server; ASK and CONSTRUCT results are printed here."""
+    from kg.remote import RemoteError
+
+    try:
+        if _query_form(text) in ("CONSTRUCT", "DESCRIBE"):
+            sys.stdout.buffer.write(remote.query(text, fmt="nt"))
+            raise typer.Exit(0)
+        data = json.loads(remote.query(text))
+    except RemoteError as exc:
+        _err(f"{remote.endpoint.query}: {exc}")
+        raise typer.Exit(2) from exc
+    if "boolean" in data:
+        typer.echo("true" if data["boolean"] else "false")
+        raise typer.Exit(0)
+    variables = list(data["head"]["vars"])
+    rows = [[b.get(v, {}).get("value", "") for v in variables] for b in data["results"]["bindings"]]
+    return variables, rows
 
 
 @app.command()
@@ -445,13 +567,88 @@ def dump(
 
 
 @app.command()
+def publish(
+    endpoint: Annotated[str, typer.Option("--endpoint", "-e", help="SPARQL query URL of the server.")],
+    store: StoreOpt = Path("store"),
+    update_endpoint: UpdateOpt = None,
+    graph_store: Annotated[
+        str | None,
+        typer.Option(
+            "--graph-store",
+            help="Graph Store Protocol URL (Oxigraph: /store, Virtuoso: /sparql-graph-crud, Fuseki: /ds/data)"
+            ": whole graphs are PUT there, the fastest way in.",
+        ),
+    ] = None,
+    user: UserOpt = None,
+    auth: AuthOpt = AuthScheme.basic,
+    timeout: TimeoutOpt = 120.0,
+    retries: RetriesOpt = 4,
+    base: Annotated[str, typer.Option(help="Base IRI of the graph.")] = DEFAULT_BASE,
+    force: Annotated[bool, typer.Option("--force", help="Send every graph, changed or not.")] = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write the per-graph outcome as JSON here.")
+    ] = None,
+) -> None:
+    """Push the store's named graphs to a SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB, Oxigraph...).
+
+    Each graph is replaced atomically (one request), transient failures are retried with
+    backoff, and the outcome of every graph is reported. Only graphs that changed since the last
+    publish are sent (their hashes are logged on the server in {base}graph/publish), and graphs
+    no longer in the store are dropped: run it again after a failure and it finishes the job.
+    Exit code 0 when every graph is there, 1 when some failed, 2 on a usage error.
+    """
+    from kg.remote import FAILED, publishable_graphs
+    from kg.remote import publish as run_publish
+
+    remote = _remote(endpoint, update_endpoint, graph_store, user, auth, timeout, retries)
+    db = _open(store)
+    failed: list[str] = []
+    total = len(publishable_graphs(db, base))
+    with typer.progressbar(length=total, label="publishing", file=sys.stderr, show_pos=True) as bar:
+
+        def step(o: object) -> None:
+            from kg.remote import GraphOutcome
+
+            assert isinstance(o, GraphOutcome)
+            bar.update(1)
+            if o.status == FAILED:
+                failed.append(f"{o.graph}: {o.message}")
+
+        result = run_publish(db, remote, base=base, on_graph=step, force=force)
+    for f in failed:
+        _err(f"failed: {f}")
+    if report:
+        report.write_text(
+            json.dumps([o.__dict__ for o in result.outcomes], indent=1, ensure_ascii=False), encoding="utf-8"
+        )
+    rate = result.triples / result.seconds if result.seconds else 0.0
+    typer.echo(
+        f"{len(result.outcomes)} graphs: {result.count('published')} published ({result.triples:,} triples, "
+        f"{rate:,.0f}/s), {result.count('unchanged')} unchanged, {result.count('dropped')} dropped, "
+        f"{result.count(FAILED)} failed",
+        err=True,
+    )
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
 def remove(
     symbols: Annotated[list[str], typer.Argument(help="Symbols of the resolutions to remove.")],
     store: StoreOpt = Path("store"),
     base: Annotated[str, typer.Option(help="Base IRI of the graph.")] = DEFAULT_BASE,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    user: UserOpt = None,
+    auth: AuthOpt = AuthScheme.basic,
 ) -> None:
     """Remove resolutions: their named graphs, their build records, and shared entities that no
-    remaining resolution uses."""
+    remaining resolution uses.
+
+    With --endpoint, the server is then brought in line with the store (as `kg publish` does):
+    the removed graphs are dropped there and the shared graph replaced.
+    """
+    from kg.remote import FAILED
+    from kg.remote import publish as run_publish
     from kg.store import open_store, remove_resolutions
 
     try:
@@ -463,7 +660,17 @@ def remove(
     for s in missing:
         _err(f"{s}: not in the store")
     typer.echo(f"removed {len(removed)} resolutions: {' '.join(removed)}")
-    raise typer.Exit(1 if missing else 0)
+    code = 1 if missing else 0
+    if endpoint:
+        result = run_publish(db, _remote(endpoint, update_endpoint, None, user, auth), base=base)
+        for o in result.outcomes:
+            if o.status == FAILED:
+                _err(f"{endpoint}: {o.graph}: {o.message}")
+        typer.echo(
+            f"{endpoint}: {result.count('dropped')} graphs dropped, {result.count('published')} replaced"
+        )
+        code = max(code, result.exit_code)
+    raise typer.Exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

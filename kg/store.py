@@ -12,6 +12,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -25,6 +26,16 @@ EXPORT_FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
+
+
+class Target(Protocol):
+    """What a build writes through: a ``pyoxigraph.Store``, or ``kg.remote.RemoteTarget``."""
+
+    def contains_named_graph(self, graph: ox.NamedNode, /) -> bool: ...
+    def quads_for_pattern(self, s: None, p: None, o: None, graph: ox.NamedNode, /) -> Iterator[ox.Quad]: ...
+    def load(self, data: bytes, *, format: ox.RdfFormat) -> None: ...
+    def update(self, text: str, /) -> None: ...
+    def flush(self) -> None: ...
 
 
 def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
@@ -90,7 +101,7 @@ class GraphWriter:
 
     def write(
         self,
-        store: ox.Store,
+        store: Target,
         graphs: list[tuple[str, bytes]],
         *,
         replace: bool,

@@ -9,6 +9,7 @@ updates, and serves a small query page.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -49,6 +50,31 @@ _FORMATS = {
     "ntriples": "application/n-triples",
 }
 _CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Content-Type, Accept"}
+
+
+SERVE_INFO = "kg-serve.json"
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read (it names the engine's private update endpoint)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def running_engine(store: Path) -> str | None:
+    """The loopback URL of the engine of a ``kg serve`` that holds ``store``, if one is running.
+
+    ``kg build`` on a served store writes through it (``{engine}/update``): the engine listens on
+    loopback only and the public front refuses updates, so this path is never exposed.
+    """
+    try:
+        info = json.loads((store / SERVE_INFO).read_text(encoding="utf-8"))
+        os.kill(int(info["pid"]), 0)
+        engine = str(info["engine"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return engine if engine.startswith("http://127.0.0.1:") else None
 
 
 def free_port() -> int:
@@ -388,6 +414,8 @@ def run(
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
+    info = store / SERVE_INFO
+    _write_private(info, json.dumps({"pid": os.getpid(), "engine": f"http://127.0.0.1:{engine_port}"}))
     try:
         print(f"unres-kg {__version__}: SPARQL endpoint at http://{host}:{port}/sparql", file=sys.stderr)
         uvicorn.run(
@@ -403,6 +431,7 @@ def run(
             log_level="warning",
         )
     finally:
+        info.unlink(missing_ok=True)
         proc.terminate()
         try:
             proc.wait(timeout=10)
