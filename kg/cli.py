@@ -324,7 +324,8 @@ def _remote_query(remote: Remote, text: str) -> tuple[list[str], list[list[str]]
 
     try:
         if _query_form(text) in ("CONSTRUCT", "DESCRIBE"):
-            sys.stdout.buffer.write(remote.query(text, fmt="nt"))
+            triples = ox.parse(remote.query(text, fmt="turtle"), format=ox.RdfFormat.TURTLE)
+            sys.stdout.buffer.write(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
             raise typer.Exit(0)
         data = json.loads(remote.query(text))
     except RemoteError as exc:

@@ -20,6 +20,7 @@ pasting document text.
 from __future__ import annotations
 
 import hashlib
+import math
 import netrc
 import os
 import socket
@@ -121,7 +122,7 @@ class Remote:
         client = SPARQLWrapper(url)
         client.setMethod("POST")
         client.setRequestMethod(POSTDIRECTLY)
-        client.setTimeout(int(self.endpoint.timeout))
+        client.setTimeout(max(1, math.ceil(self.endpoint.timeout)))  # whole seconds; 0 would mean none
         ep = self.endpoint
         if ep.user:
             client.setHTTPAuth(DIGEST if ep.auth == "digest" else BASIC)
@@ -154,6 +155,8 @@ class Remote:
             }
             status = codes.get(type(exc).__name__)
             msg = " ".join(str(exc).split())[:400]
+            if status:
+                msg = f"HTTP {status}: {msg}"
             return RemoteError(msg, status=status, transient=status in TRANSIENT_STATUS)
         if isinstance(exc, httpx.HTTPStatusError):
             code = exc.response.status_code
@@ -188,7 +191,7 @@ class Remote:
         self._retry("update", call)
 
     def query(self, text: str, *, fmt: str = "json") -> bytes:
-        """The raw response of a query: ``json`` (SELECT/ASK) or ``n3``/``turtle`` (CONSTRUCT)."""
+        """The raw response of a query: ``json`` (SELECT/ASK) or ``turtle`` (CONSTRUCT/DESCRIBE)."""
         call = self._sparqlwrapper(self.endpoint.query, text, is_update=False, fmt=fmt)
         data: bytes = self._retry("query", call)
         return data

@@ -5,9 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.publish.pages import negotiate
-from tests.conftest import ROOT, kg, resolution_symbols
+from tests.conftest import ROOT, kg, resolution_symbols, served
 
 RES = "/doc/A/HRC/RES/28/2"
 
@@ -40,41 +37,10 @@ def test_publish_negotiate(accept: str, fmt: str | None, want: str | None) -> No
 
 @pytest.fixture(scope="module")
 def server(sample_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from kg.publish.server import free_port
-
     store = tmp_path_factory.mktemp("served") / "store"
     shutil.copytree(sample_store, store)
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kg.cli",
-            "serve",
-            "--store",
-            str(store),
-            "--port",
-            str(port),
-            "--max-rows",
-            "5",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(url + "/", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert proc.poll() is None and time.monotonic() < deadline, "kg serve did not start"
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with served(store, "--max-rows", "5") as url:
+        yield url
 
 
 def test_publish_resolution_page_html(server: str) -> None:

@@ -7,12 +7,15 @@ Symbols (``symbols.py``), dates (``dates.py``), bodies, states, places and named
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from itertools import pairwise
 
 from kg.lexicon import ordinal
 from kg.link import gazetteer, symbols
 from kg.link.dates import parse_dates
 from kg.link.symbols import Resolver, default_resolver
-from kg.models import Linked, LinkedMention, Mention, Resolution
+from kg.models import Linked, LinkedMention, Mention, Paragraph, Resolution
 
 ADDRESSING_VERBS = re.compile(
     r"\b(?:[Rr]equests|[Ii]nvites|[Cc]alls\s+(?:up)?on|[Ee]ncourages|[Uu]rges"
@@ -98,36 +101,82 @@ def _mandate(m: Mention) -> LinkedMention:
     return LinkedMention("body", gazetteer.slug(label), label, m.start, m.end, (("kind", kind),))
 
 
-def _resolve_short(m: Mention, full: list[LinkedMention]) -> LinkedMention | None:
-    """Resolve a short form to the nearest body of its type named in full before it (else after).
+class _Shorts:
+    """Resolves short forms against the bodies named in full (``full``, in text order: their starts
+    and their ends both increase, as the tagger keeps no BODY mention inside another).
 
-    "the Special Rapporteur" after the mandate's full name; "the Council" in a General Assembly
-    text; "the Commission"; "the Special Committee".
+    The candidates of each kind of short form are listed once, and the nearest one found by
+    bisection, so that a long text with many short forms stays linear.
     """
-    short = m.key.removeprefix("mandate:").lower() if m.key.startswith("mandate:") else m.text.lower()
-    if short == "mandate holder":
-        candidates = [f for f in full if f.label.lower().startswith(_MANDATE_TYPES)]
-    elif short in ("council", "commission"):
-        candidates = [f for f in full if short in f.label.lower().split() and f.start != m.start]
-    else:
-        candidates = [f for f in full if f.label.lower().startswith(short)]
-    before = [f for f in candidates if f.end <= m.start]
-    pick = before[-1] if before else (candidates[0] if candidates else None)
-    if pick is None:
-        return None
-    return LinkedMention("body", pick.ident, pick.label, m.start, m.end, pick.extra)
+
+    def __init__(self, full: list[LinkedMention]) -> None:
+        self.full = full
+        self.kinds: dict[str, tuple[list[LinkedMention], list[int]]] = {}
+
+    def _candidates(self, short: str) -> tuple[list[LinkedMention], list[int]]:
+        if short not in self.kinds:
+            if short == "mandate holder":
+                found = [f for f in self.full if f.label.lower().startswith(_MANDATE_TYPES)]
+            elif short in ("council", "commission"):
+                found = [f for f in self.full if short in f.label.lower().split()]
+            else:
+                found = [f for f in self.full if f.label.lower().startswith(short)]
+            ends = [f.end for f in found]
+            if any(a > b for a, b in pairwise(ends)):  # not in text order: no bisection
+                ends = []
+            self.kinds[short] = (found, ends)
+        return self.kinds[short]
+
+    def resolve(self, m: Mention) -> LinkedMention | None:
+        """Resolve a short form to the nearest body of its type named in full before it (else after).
+
+        "the Special Rapporteur" after the mandate's full name; "the Council" in a General Assembly
+        text; "the Commission"; "the Special Committee".
+        """
+        short = m.key.removeprefix("mandate:").lower() if m.key.startswith("mandate:") else m.text.lower()
+        candidates, ends = self._candidates(short)
+        # "the Council" is not resolved to a body named at the same place
+        skip = short in ("council", "commission")
+        pick = None
+        if ends or not candidates:
+            i = bisect_right(ends, m.start) - 1  # the last candidate that ends before the short form
+        else:
+            i = max((k for k, f in enumerate(candidates) if f.end <= m.start), default=-1)
+        while i >= 0 and pick is None:
+            if not (skip and candidates[i].start == m.start):
+                pick = candidates[i]
+            i -= 1
+        if pick is None:
+            pick = next((f for f in candidates if not (skip and f.start == m.start)), None)
+        if pick is None:
+            return None
+        return LinkedMention("body", pick.ident, pick.label, m.start, m.end, pick.extra)
 
 
 _MANDATE_TYPES = ("special rapporteur", "independent expert", "working group")
 
 
-def _link_body(m: Mention, res: Resolution, text: str) -> LinkedMention | None:
+class _Names:
+    """Whether the text names the High Commissioner (for Refugees, for Human Rights): each looked up
+    once per text, not once per mention (a long text has thousands of mentions)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: dict[str, bool] = {}
+
+    def __contains__(self, phrase: str) -> bool:
+        if phrase not in self.found:
+            self.found[phrase] = phrase in self.text
+        return self.found[phrase]
+
+
+def _link_body(m: Mention, res: Resolution, names: _Names) -> LinkedMention | None:
     if m.key == "mandate":
         return _mandate(m)
     ident: str = m.key.removeprefix("body:")
-    if m.text == "Office" and "High Commissioner" not in text:
+    if m.text == "Office" and "High Commissioner" not in names:
         return None  # "the Office" is the OHCHR only in a text that names it
-    if m.text in ("High Commissioner",) and "for Refugees" in text and "for Human Rights" not in text:
+    if m.text in ("High Commissioner",) and "for Refugees" in names and "for Human Rights" not in names:
         ident = "office-of-the-united-nations-high-commissioner-for-refugees"
     ent = gazetteer.bodies().get(ident)
     if ent is None:
@@ -150,6 +199,25 @@ def _link_session(m: Mention, res: Resolution) -> LinkedMention | None:
     return LinkedMention("session", f"{owner}/{kind}/{n}", t, m.start, m.end)
 
 
+def _paragraph_finder(res: Resolution) -> Callable[[int], Paragraph | None]:
+    """``at(offset)``: the first paragraph (in ``res.paragraphs`` order) whose span holds ``offset``.
+
+    Paragraph spans do not overlap and come in text order, so a bisection finds it; otherwise (never
+    seen) every paragraph is tried in order.
+    """
+    paras = res.paragraphs
+    starts = [p.span.start for p in paras]
+    ordered = all(a.span.end <= b.span.start for a, b in pairwise(paras))
+
+    def at(offset: int) -> Paragraph | None:
+        if not ordered:
+            return next((p for p in paras if p.span.start <= offset < p.span.end), None)
+        i = bisect_right(starts, offset) - 1
+        return paras[i] if i >= 0 and offset < paras[i].span.end else None
+
+    return at
+
+
 def link(
     resolution: Resolution,
     mentions: tuple[Mention, ...],
@@ -170,12 +238,14 @@ def link(
     warnings: list[str] = []
     last_citation: tuple[int, str | None] = (-1, None)  # end and owner of the previous citation
     shorts: list[Mention] = []
+    names = _Names(text)
+    paragraph_at = _paragraph_finder(resolution)
     for m in mentions:
         if m.label == "DOCUMENT":
             if m.key == "citation":
                 gap = text[last_citation[0] : m.start] if last_citation[0] >= 0 else "x"
                 inherited = last_citation[1] if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap) else None
-                para = next((p for p in resolution.paragraphs if p.span.start <= m.start < p.span.end), None)
+                para = paragraph_at(m.start)
                 for sym, s, e in symbols.parse_citation(
                     text,
                     m.start,
@@ -211,7 +281,7 @@ def link(
             ):
                 shorts.append(m)
                 continue
-            lm = _link_body(m, resolution, text)
+            lm = _link_body(m, resolution, names)
             if lm:
                 out.append(lm)
         elif m.label == "STATE":
@@ -224,9 +294,9 @@ def link(
             lm = _link_session(m, resolution)
             if lm:
                 out.append(lm)
-    full = [lm for lm in out if lm.kind == "body"]
+    resolver_of_shorts = _Shorts([lm for lm in out if lm.kind == "body"])
     for m in shorts:
-        lm = _resolve_short(m, full)
+        lm = resolver_of_shorts.resolve(m)
         if lm:
             out.append(lm)
     out.sort(key=lambda lm: (lm.start, lm.end))
@@ -251,8 +321,11 @@ def link(
 def _addressees(res: Resolution, mentions: list[LinkedMention]) -> tuple[tuple[int, str], ...]:
     """Bodies that an operative paragraph requests, invites, calls upon, encourages or urges."""
     text = res.source.norm
-    bodies = [m for m in mentions if m.kind == "body"]
+    # in text order (``link`` sorts the mentions): the bodies in a window are found by bisection
+    bodies = sorted((m for m in mentions if m.kind == "body"), key=lambda m: (m.start, m.end))
+    starts = [b.start for b in bodies]
     found: list[tuple[int, str]] = []
+    seen: set[tuple[int, str]] = set()
     for p in res.operative:
         seg = text[p.span.start : p.span.end]
         for v in ADDRESSING_VERBS.finditer(seg):
@@ -260,7 +333,9 @@ def _addressees(res: Resolution, mentions: list[LinkedMention]) -> tuple[tuple[i
             window = seg[v.end() : v.end() + 200]
             stop = _ADDRESSEE_STOP.search(window)
             end = start + (stop.start() if stop else len(window))
-            named = [b for b in bodies if start <= b.start and b.end <= end]
+            named = [
+                b for b in bodies[bisect_left(starts, start) : bisect_right(starts, end)] if b.end <= end
+            ]
             if named:
                 between = re.findall(r"[A-Za-z\-]+", text[start : named[0].start])
                 if any(w.lower() not in _BEFORE_ADDRESSEE for w in between):
@@ -268,20 +343,24 @@ def _addressees(res: Resolution, mentions: list[LinkedMention]) -> tuple[tuple[i
             pronoun = re.match(r"\s*(him|her|it|them)\b", window)
             if not named and pronoun:
                 if pronoun.group(1) == "them":
-                    # "Requests the Secretary-General and the High Commissioner ..., and also requests them"
-                    named = [b for b in bodies if any(f == (p.position, b.ident) for f in found)]
+                    # "Requests the Secretary-General and the High Commissioner ..., and also requests
+                    # them": the addressees found earlier in this paragraph, who are recorded already
+                    named = []
                 else:
                     want = "Organization" if pronoun.group(1) == "it" else "Post"
-                    earlier = [
-                        b
-                        for b in bodies
-                        if p.span.start <= b.start
-                        and b.end <= start - len(v.group())
-                        and dict(b.extra).get("kind", "Organization") == want
-                    ]
-                    named = earlier[-1:]
+                    limit = start - len(v.group())
+                    lo, hi = bisect_left(starts, p.span.start), bisect_right(starts, limit)
+                    named = next(
+                        (
+                            [b]
+                            for b in reversed(bodies[lo:hi])
+                            if b.end <= limit and dict(b.extra).get("kind", "Organization") == want
+                        ),
+                        [],
+                    )
             for b in named:
-                if (p.position, b.ident) not in found:
+                if (p.position, b.ident) not in seen:
+                    seen.add((p.position, b.ident))
                     found.append((p.position, b.ident))
     return tuple(found)
 
@@ -296,6 +375,8 @@ def _deadlines(res: Resolution, mentions: list[LinkedMention]) -> tuple[tuple[in
     thirtieth session") or a date ("by 31 December 2016")."""
     text = res.source.norm
     found: list[tuple[int, str, str]] = []
+    mentions = sorted(mentions, key=lambda m: (m.start, m.end))  # in text order (``link`` sorts them)
+    starts = [m.start for m in mentions]
     for p in res.operative:
         seg = text[p.span.start : p.span.end]
         verb = ADDRESSING_VERBS.search(seg)
@@ -303,7 +384,7 @@ def _deadlines(res: Resolution, mentions: list[LinkedMention]) -> tuple[tuple[in
             continue
         best: tuple[int, int, str, str] | None = None
         prev = p.span.start + verb.end()
-        for m in mentions:
+        for m in mentions[bisect_left(starts, prev) : bisect_left(starts, p.span.end)]:
             if not (prev <= m.start < p.span.end) or m.kind not in ("session", "date"):
                 continue
             clause = text[max(prev, m.start - 120) : m.start]

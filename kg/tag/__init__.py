@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Iterable, Iterator
+from itertools import pairwise
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -17,6 +19,43 @@ from kg.models import Mention, Resolution
 from kg.tag.pipeline import build_nlp
 
 _WS = re.compile(r"\s{2,}|[\n\t\r\f\v]")
+# The spaCy pass holds a ``Doc`` of about 40 bytes a character: a text longer than this is tagged
+# piece by piece, so that its memory stays bounded. No real resolution comes near (the longest in
+# the corpora are about 400,000 characters), so they are all tagged whole.
+PIECE_CHARS = 500_000
+# Where a piece may end: at a line end after a paragraph's closing ";", "." or ":", where the next
+# paragraph starts ("12. Requests", "(a) To", "Recalling"). No tagged phrase crosses such a break.
+_BREAK = re.compile(r"[;.:][ \t]*\n\s*(?=[A-Z0-9(])")
+
+
+def pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, int]]:
+    """``(start, end)`` of consecutive pieces of ``text`` of at most ``size`` characters, cut at
+    paragraph breaks (else at a space; a text with neither is cut every ``size`` characters).
+
+    >>> pieces("1. Decides;\\n2. Requests;\\n3. Decides.", size=14)
+    [(0, 12), (12, 25), (25, 36)]
+    >>> pieces("short", size=14)
+    [(0, 5)]
+    """
+    bounds = [0]
+
+    def cut_before(limit: int) -> int:
+        lo = bounds[-1]
+        if best > lo:
+            return best
+        space = max(text.rfind(" ", lo + 1, limit), text.rfind("\n", lo + 1, limit))
+        return space + 1 if space > lo else limit
+
+    best = 0
+    if len(text) > size:
+        for m in _BREAK.finditer(text):
+            while m.end() - bounds[-1] > size:
+                bounds.append(cut_before(bounds[-1] + size))
+            best = m.end()
+        while len(text) - bounds[-1] > size:
+            bounds.append(cut_before(bounds[-1] + size))
+    bounds.append(len(text))
+    return list(pairwise(bounds))
 
 
 def compact(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
@@ -72,7 +111,10 @@ def _longest(mentions: list[Mention]) -> list[Mention]:
     return keep
 
 
-def _mentions(doc: Doc, norm: str, cpos: tuple[int, ...], opos: tuple[int, ...]) -> tuple[Mention, ...]:
+def _mentions(
+    doc: Doc, norm: str, cpos: tuple[int, ...], opos: tuple[int, ...], offset: int = 0
+) -> list[Mention]:
+    """The mentions of one tagged piece, at offsets of ``norm``; the piece starts at ``offset``."""
     out: list[Mention] = []
     for ent in doc.ents:
         start, end, key = ent.start_char, ent.end_char, ent.ent_id_
@@ -82,12 +124,12 @@ def _mentions(doc: Doc, norm: str, cpos: tuple[int, ...], opos: tuple[int, ...])
             # "the Council": the mention is the name, not the article
             cut = len(text) - len(text.split(" ", 1)[1])
             start = start + cut
-        s, e = _back(start, cpos, opos), _back(end - 1, cpos, opos) + 1
+        s, e = offset + _back(start, cpos, opos), offset + _back(end - 1, cpos, opos) + 1
         out.append(Mention(ent.label_, s, e, norm[s:e], key))
     for label, key, start, end in doc.user_data.get("un", ()):
-        s, e = _back(start, cpos, opos), _back(end - 1, cpos, opos) + 1
+        s, e = offset + _back(start, cpos, opos), offset + _back(end - 1, cpos, opos) + 1
         out.append(Mention(label, s, e, norm[s:e], key))
-    return tuple(_longest(out))
+    return out
 
 
 def tag(resolution: Resolution, *, nlp: Language | None = None) -> tuple[Mention, ...]:
@@ -107,19 +149,31 @@ def tag(resolution: Resolution, *, nlp: Language | None = None) -> tuple[Mention
 def tag_many(
     resolutions: Iterable[Resolution], *, nlp: Language | None = None, batch_size: int = 8
 ) -> Iterator[tuple[Mention, ...]]:
-    """Tag many resolutions with ``nlp.pipe``, in order."""
+    """Tag many resolutions with ``nlp.pipe``, in order.
+
+    A text longer than ``PIECE_CHARS`` goes through the pipe in pieces (see ``pieces``), so that
+    memory stays bounded whatever the length; its mentions are gathered before ``_longest``.
+    """
     nlp = nlp or build_nlp()
-    maps: list[tuple[str, tuple[int, ...], tuple[int, ...]]] = []
+    # for each piece in the pipe: its text's norm, its compact map, its offset, whether it is the last
+    maps: deque[tuple[str, tuple[int, ...], tuple[int, ...], int, bool]] = deque()
 
     def texts() -> Iterator[str]:
         for r in resolutions:
-            c, cpos, opos = compact(r.source.norm)
-            maps.append((r.source.norm, cpos, opos))
-            yield c
+            norm = r.source.norm
+            cuts = pieces(norm)
+            for k, (start, end) in enumerate(cuts):
+                c, cpos, opos = compact(norm[start:end] if len(cuts) > 1 else norm)
+                maps.append((norm, cpos, opos, start, k == len(cuts) - 1))
+                yield c
 
+    found: list[Mention] = []
     for doc in nlp.pipe(texts(), batch_size=batch_size):
-        norm, cpos, opos = maps.pop(0)
-        yield _mentions(doc, norm, cpos, opos)
+        norm, cpos, opos, offset, last = maps.popleft()
+        found.extend(_mentions(doc, norm, cpos, opos, offset))
+        if last:
+            yield tuple(_longest(found))
+            found = []
 
 
-__all__ = ["build_nlp", "tag", "tag_many"]
+__all__ = ["PIECE_CHARS", "build_nlp", "pieces", "tag", "tag_many"]
