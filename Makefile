@@ -6,7 +6,7 @@ STORE  ?= store
 PORT   ?= 8000
 SHARED ?= ../shared
 
-.PHONY: install run build serve test lint typecheck unit evaluate bench clean
+.PHONY: install services run build serve test lint typecheck unit evaluate bench clean
 
 install: $(BIN)/kg
 
@@ -15,6 +15,10 @@ $(BIN)/kg: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(BIN)/kg
+
+# Virtuoso and Chromium for the integration tests (Debian packages; needs root or sudo)
+services:
+	scripts/install-services.sh
 
 build: install
 	$(BIN)/kg build data/ --store $(STORE)

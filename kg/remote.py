@@ -36,7 +36,7 @@ import pyoxigraph as ox
 UNRES = "https://w3id.org/unres/ontology#"
 CONTENT_HASH = ox.NamedNode(UNRES + "contentHash")
 TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
-CHUNK_TRIPLES = 5000
+CHUNK_TRIPLES = 4000  # Virtuoso's parser refuses ~4,900 triples in one INSERT DATA
 
 
 class RemoteError(Exception):
@@ -99,6 +99,11 @@ class Remote:
         self.endpoint = endpoint
         self.sleep = sleep
         self.requests = 0
+        self.server = ""  # the Server header of the first answer
+
+    @property
+    def is_virtuoso(self) -> bool:
+        return "virtuoso" in self.server.lower()
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -116,12 +121,14 @@ class Remote:
             self.sleep(ep.backoff * 2**attempt)
             attempt += 1
 
-    def _wrapper(self, url: str) -> Any:
-        from SPARQLWrapper import BASIC, DIGEST, POSTDIRECTLY, SPARQLWrapper
+    def _wrapper(self, url: str, *, is_update: bool) -> Any:
+        from SPARQLWrapper import BASIC, DIGEST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
 
         client = SPARQLWrapper(url)
         client.setMethod("POST")
-        client.setRequestMethod(POSTDIRECTLY)
+        # updates go as the request body; queries as a form (Virtuoso 7 never answers a query
+        # POSTed directly: openlink/virtuoso-opensource#842)
+        client.setRequestMethod(POSTDIRECTLY if is_update else URLENCODED)
         client.setTimeout(max(1, math.ceil(self.endpoint.timeout)))  # whole seconds; 0 would mean none
         ep = self.endpoint
         if ep.user:
@@ -171,12 +178,13 @@ class Remote:
 
     def _sparqlwrapper(self, url: str, text: str, *, is_update: bool, fmt: str) -> Any:
         def call() -> Any:
-            client = self._wrapper(url)
+            client = self._wrapper(url, is_update=is_update)
             client.setQuery(text)
             if not is_update:  # SPARQLWrapper tells an update from a query by its first keyword
                 client.setReturnFormat(fmt)
             try:
                 result = client.query()
+                self.server = self.server or result.response.headers.get("Server", "")
                 return result.response.read()
             except Exception as exc:
                 raise self._classify(exc) from exc
@@ -187,6 +195,11 @@ class Remote:
 
     def update(self, text: str) -> None:
         """Run one SPARQL update (retried when the failure is transient)."""
+        if not self.server:
+            self.query("ASK {}")  # learn which server this is
+        if self.is_virtuoso:
+            # without it Virtuoso refuses an update of more than ~1,400 triples (SP031)
+            text = "define sql:big-data-const 1\n" + text
         call = self._sparqlwrapper(self.endpoint.update_url, text, is_update=True, fmt="json")
         self._retry("update", call)
 

@@ -226,17 +226,10 @@ def select(source: ox.Store | str, sparql: str, *, timeout: int = 120) -> list[d
             raise ValueError("not a SELECT query")
         names = [v.value for v in result.variables]
         return [{n: s[n].value for n in names if s[n] is not None} for s in result]
-    from SPARQLWrapper import JSON, POSTDIRECTLY, SPARQLWrapper
+    from kg.remote import Endpoint, Remote
 
-    client = SPARQLWrapper(source)
-    client.setQuery(sparql)
-    client.setMethod("POST")
-    client.setRequestMethod(POSTDIRECTLY)
-    client.setReturnFormat(JSON)
-    client.setTimeout(timeout)
-    data = client.query().convert()
-    assert isinstance(data, dict)
-    return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+    rows = Remote(Endpoint(source, timeout=timeout)).select(sparql)
+    return [{k: v["value"] for k, v in b.items()} for b in rows]
 
 
 def remove_resolutions(store: ox.Store, symbols: Iterable[str], *, base: str) -> tuple[list[str], list[str]]:

@@ -1,0 +1,456 @@
+"""Throw-away SPARQL 1.1 servers on loopback for integration tests: Virtuoso and Oxigraph.
+
+Each ``run_*`` context manager starts a server as a child process of this one, with its database in a
+caller-supplied (temporary) directory, bound to ``127.0.0.1`` on free ports, waits until it answers, and
+kills it on exit. The child also gets ``SIGKILL`` if the thread that started it dies (``PR_SET_PDEATHSIG``),
+so an interrupted test run does not leave servers behind.
+
+By hand::
+
+    python tests/servers.py virtuoso /tmp/vt     # or: oxigraph /tmp/ox; Ctrl-C stops it
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote
+
+import httpx
+
+LOOPBACK = "127.0.0.1"
+START_TIMEOUT = 90.0  # seconds; a fresh Virtuoso database takes ~3 s, under load it can take much longer
+
+Auth = Literal["basic", "digest"]
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running SPARQL 1.1 server: its endpoints and the credentials they need."""
+
+    name: str
+    query_url: str
+    update_url: str
+    graph_store_url: str
+    user: str | None = None
+    password: str | None = None
+    auth: Auth | None = None
+    graph_param: str = "graph"  # query parameter naming the graph in Graph Store Protocol requests
+    base_url: str = ""
+    workdir: Path | None = None
+    log_path: Path | None = None
+    pid: int | None = None
+    sql_port: int | None = None  # Virtuoso only: its ISQL port (``isql-vt 127.0.0.1:PORT dba PASSWORD``)
+
+    def graph_url(self, graph: str) -> str:
+        """The Graph Store Protocol URL of the named graph ``graph`` (indirect identification)."""
+        return f"{self.graph_store_url}?{self.graph_param}={quote(graph, safe='')}"
+
+    def httpx_auth(self) -> httpx.Auth | None:
+        """The credentials as an ``httpx`` auth object (``None`` when the endpoints are anonymous)."""
+        if self.auth is None or self.user is None or self.password is None:
+            return None
+        if self.auth == "digest":
+            return httpx.DigestAuth(self.user, self.password)
+        return httpx.BasicAuth(self.user, self.password)
+
+
+# --- process plumbing -------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on loopback that was free a moment ago (the usual small race is accepted)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((LOOPBACK, 0))
+        return int(s.getsockname()[1])
+
+
+def _die_with_parent() -> None:
+    """``preexec_fn``: ask the kernel to SIGKILL the child when its parent (thread) exits (Linux only)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    libc = ctypes.CDLL(name, use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+
+
+def _preexec() -> Callable[[], None] | None:
+    return _die_with_parent if sys.platform.startswith("linux") else None
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return f"(no {path})"
+
+
+def _stop(proc: subprocess.Popen[bytes], grace: float = 5.0) -> None:
+    """SIGTERM, then SIGKILL after ``grace`` seconds: the database is throw-away, so no clean shutdown."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _wait_http(
+    proc: subprocess.Popen[bytes], url: str, params: dict[str, str], logs: list[Path], timeout: float
+) -> None:
+    """Poll ``url`` until it answers 200; raise with the server's log tail if it dies or times out."""
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while True:
+        if proc.poll() is not None:
+            tails = "\n".join(f"--- {p}:\n{_tail(p)}" for p in logs)
+            raise RuntimeError(f"server exited with status {proc.returncode} before answering {url}\n{tails}")
+        try:
+            r = httpx.get(url, params=params, timeout=5.0)
+            if r.status_code == 200:
+                return
+            last = f"HTTP {r.status_code}: {r.text[:200]}"
+        except httpx.HTTPError as e:
+            last = repr(e)
+        if time.monotonic() > deadline:
+            tails = "\n".join(f"--- {p}:\n{_tail(p)}" for p in logs)
+            raise RuntimeError(f"server did not answer {url} within {timeout:.0f} s ({last})\n{tails}")
+        time.sleep(0.1)
+
+
+# --- Virtuoso ---------------------------------------------------------------------------------------------
+
+VIRTUOSO_INI = """\
+; generated by tests/servers.py: a throw-away Virtuoso on loopback
+[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = {host}:{sql_port}
+LiteMode = 0
+DisableUnixSocket = 1
+DisableTcpSocket = 0
+MaxClientConnections = 10
+CheckpointInterval = 0
+O_DIRECT = 0
+CaseMode = 2
+MaxStaticCursorRows = 5000
+CheckpointAuditTrail = 0
+AllowOSCalls = 0
+SchedulerInterval = 10
+DirsAllowed = {d}
+ThreadCleanupInterval = 0
+ThreadThreshold = 10
+ResourcesCleanupInterval = 0
+FreeTextBatchSize = 100000
+SingleCPU = 0
+PrefixResultNames = 0
+RdfFreeTextRulesSize = 100
+IndexTreeMaps = 64
+MaxMemPoolSize = 200000000
+MaxQueryMem = 256M
+VectorSize = 1000
+MaxVectorSize = 1000000
+AdjustVectorSize = 0
+ThreadsPerQuery = 2
+AsyncQueueMaxThreads = 4
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
+
+[HTTPServer]
+ServerPort = {host}:{http_port}
+ServerRoot = {d}/vsp
+MaxClientConnections = 10
+DavRoot = DAV
+EnabledDavVSP = 0
+HTTPProxyEnabled = 0
+TempASPXDir = 0
+ServerThreads = 10
+MaxKeepAlives = 10
+KeepAliveTimeout = 10
+MaxCachedProxyConnections = 10
+ProxyConnectionCacheTimeout = 15
+HTTPThreadSize = 280000
+HttpPrintWarningsInOutput = 0
+Charset = UTF-8
+EnabledGzipContent = 0
+
+[Client]
+SQL_PREFETCH_ROWS = 100
+SQL_PREFETCH_BYTES = 16000
+SQL_QUERY_TIMEOUT = 0
+SQL_TXN_TIMEOUT = 0
+
+[URIQA]
+DynamicLocal = 0
+DefaultHost = {host}:{http_port}
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryCostEstimationTime = 400
+MaxQueryExecutionTime = 120
+MaxConstructTriples = 1000000
+"""
+
+# Run as dba over ISQL once the server is up. The anonymous web user "SPARQL" (SQL user "nobody" for the
+# RDF permission API) gets update rights on /sparql and /sparql-graph-crud; the dba password is replaced by
+# a random one, used with digest auth on /sparql-auth and /sparql-graph-crud-auth.
+VIRTUOSO_SETUP_SQL = """\
+GRANT SPARQL_UPDATE TO "SPARQL";
+GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL";
+GRANT EXECUTE ON DB.DBA.SPARQL_DELETE_DICT_CONTENT TO "SPARQL";
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('dba', 7);
+USER_SET_PASSWORD ('dba', '{password}');
+"""
+
+
+def _which(name: str) -> str | None:
+    return shutil.which(name) or next(
+        (str(p) for p in (Path("/usr/bin") / name, Path("/usr/local/bin") / name) if p.is_file()), None
+    )
+
+
+def virtuoso_available() -> bool:
+    """Whether ``virtuoso-t`` and ``isql-vt`` (Debian: ``virtuoso-opensource``) are installed."""
+    return _which("virtuoso-t") is not None and _which("isql-vt") is not None
+
+
+def isql(sql_port: int, password: str, script: str, timeout: float = 60.0) -> str:
+    """Run an SQL script as dba with ``isql-vt``; raise on any ``*** Error`` (isql itself always exits 0)."""
+    exe = _which("isql-vt")
+    if exe is None:
+        raise RuntimeError("isql-vt not found (apt-get install virtuoso-opensource)")
+    p = subprocess.run(
+        [exe, f"{LOOPBACK}:{sql_port}", "dba", password, "VERBOSE=OFF", "BANNER=OFF", "PROMPT=OFF"],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    out = p.stdout + p.stderr
+    if p.returncode != 0 or "*** Error" in out:
+        raise RuntimeError(f"isql-vt failed (exit {p.returncode}):\n{out}")
+    return out
+
+
+@contextlib.contextmanager
+def run_virtuoso(
+    workdir: Path,
+    *,
+    authenticated: bool = False,
+    buffers: int = 4000,
+    timeout: float = START_TIMEOUT,
+) -> Iterator[Server]:
+    """Start Virtuoso with its database in ``workdir``; yield its endpoints; stop it on exit.
+
+    Anonymous (default): ``/sparql`` for queries and SPARQL 1.1 Update, ``/sparql-graph-crud`` for the
+    Graph Store Protocol, no credentials. ``authenticated=True``: ``/sparql-auth`` and
+    ``/sparql-graph-crud-auth`` with HTTP digest auth as ``dba`` (random password, kept in
+    ``workdir/dba.password``). Both sets work either way. ``buffers`` is ``NumberOfBuffers`` (8 KiB pages;
+    4000 ~ 32 MiB). A ``workdir`` from an earlier run is reused as is (data, grants and password persist).
+
+    Virtuoso 7.2 quirks that matter to clients: a query POSTed directly (``application/sparql-query``,
+    SPARQLWrapper's ``POSTDIRECTLY``) never gets an answer, so send queries form-encoded or by GET
+    (updates may be POSTed directly); one request compiles at most ~1400 ``INSERT DATA`` triples unless
+    it starts with ``define sql:big-data-const 1``.
+    """
+    virtuoso, isql_exe = _which("virtuoso-t"), _which("isql-vt")
+    if virtuoso is None or isql_exe is None:
+        raise RuntimeError("virtuoso-t / isql-vt not found (apt-get install virtuoso-opensource)")
+    workdir = Path(workdir).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "vsp").mkdir(exist_ok=True)
+    http_port, sql_port = free_port(), free_port()
+    while sql_port == http_port:
+        sql_port = free_port()
+    ini = workdir / "virtuoso.ini"
+    ini.write_text(
+        VIRTUOSO_INI.format(
+            d=workdir,
+            host=LOOPBACK,
+            http_port=http_port,
+            sql_port=sql_port,
+            buffers=buffers,
+            dirty=buffers * 3 // 4,
+        )
+    )
+    out = workdir / "virtuoso.out"
+    with out.open("wb") as sink:
+        proc = subprocess.Popen(
+            [virtuoso, "-f", "-c", str(ini)],
+            cwd=workdir,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_preexec(),  # PR_SET_PDEATHSIG; preexec_fn is unsafe only with threads
+        )
+    try:
+        base = f"http://{LOOPBACK}:{http_port}"
+        _wait_http(proc, f"{base}/sparql", {"query": "ASK {}"}, [out, workdir / "virtuoso.log"], timeout)
+        # a reused workdir keeps its database: grants and the dba password from the first run
+        pwfile = workdir / "dba.password"
+        if pwfile.is_file():
+            password = pwfile.read_text().strip()
+        else:
+            password = secrets.token_hex(12)
+            isql(sql_port, "dba", VIRTUOSO_SETUP_SQL.format(password=password))
+            pwfile.write_text(password + "\n")
+            pwfile.chmod(0o600)
+        if authenticated:
+            yield Server(
+                name="virtuoso",
+                query_url=f"{base}/sparql-auth",
+                update_url=f"{base}/sparql-auth",
+                graph_store_url=f"{base}/sparql-graph-crud-auth",
+                user="dba",
+                password=password,
+                auth="digest",
+                graph_param="graph-uri",
+                base_url=base,
+                workdir=workdir,
+                log_path=workdir / "virtuoso.log",
+                pid=proc.pid,
+                sql_port=sql_port,
+            )
+        else:
+            yield Server(
+                name="virtuoso",
+                query_url=f"{base}/sparql",
+                update_url=f"{base}/sparql",
+                graph_store_url=f"{base}/sparql-graph-crud",
+                graph_param="graph-uri",
+                base_url=base,
+                workdir=workdir,
+                log_path=workdir / "virtuoso.log",
+                pid=proc.pid,
+                sql_port=sql_port,
+            )
+    finally:
+        _stop(proc)
+
+
+# --- Oxigraph ---------------------------------------------------------------------------------------------
+
+
+def _oxigraph_exe() -> str | None:
+    """The ``oxigraph`` CLI from the ``oxigraph`` wheel, next to the running interpreter (else on PATH)."""
+    local = Path(sys.executable).parent / "oxigraph"
+    if local.is_file() and os.access(local, os.X_OK):
+        return str(local)
+    return shutil.which("oxigraph")
+
+
+def oxigraph_available() -> bool:
+    """Whether the ``oxigraph`` server binary is installed (it comes with the ``oxigraph`` Python package)."""
+    return _oxigraph_exe() is not None
+
+
+@contextlib.contextmanager
+def run_oxigraph(workdir: Path, *, timeout: float = START_TIMEOUT) -> Iterator[Server]:
+    """Start ``oxigraph serve`` on a store in ``workdir`` (union default graph); yield it; kill it on exit."""
+    exe = _oxigraph_exe()
+    if exe is None:
+        raise RuntimeError("oxigraph not found (pip install oxigraph)")
+    workdir = Path(workdir).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    out = workdir / "oxigraph.out"
+    with out.open("wb") as sink:
+        proc = subprocess.Popen(
+            [
+                exe,
+                "serve",
+                "--location",
+                str(workdir / "store"),
+                "--bind",
+                f"{LOOPBACK}:{port}",
+                "--union-default-graph",
+            ],
+            cwd=workdir,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_preexec(),
+        )
+    try:
+        base = f"http://{LOOPBACK}:{port}"
+        _wait_http(proc, f"{base}/query", {"query": "ASK {}"}, [out], timeout)
+        yield Server(
+            name="oxigraph",
+            query_url=f"{base}/query",
+            update_url=f"{base}/update",
+            graph_store_url=f"{base}/store",
+            graph_param="graph",
+            base_url=base,
+            workdir=workdir,
+            log_path=out,
+            pid=proc.pid,
+        )
+    finally:
+        _stop(proc)
+
+
+RUNNERS: dict[str, Callable[[Path], contextlib.AbstractContextManager[Server]]] = {
+    "virtuoso": run_virtuoso,
+    "oxigraph": run_oxigraph,
+}
+
+
+def main(argv: list[str]) -> int:
+    """``python tests/servers.py virtuoso|oxigraph DIR [--auth]``: run a server until Ctrl-C."""
+    args = [a for a in argv if not a.startswith("--")]
+    if len(args) != 2 or args[0] not in RUNNERS:
+        print("usage: python tests/servers.py virtuoso|oxigraph DIR [--auth]", file=sys.stderr)
+        return 2
+    kind, workdir = args[0], Path(args[1])
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with SIGINT ignored (`&`)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server on `kill` too, not just Ctrl-C
+    cm = run_virtuoso(workdir, authenticated=True) if kind == "virtuoso" and "--auth" in argv else None
+    with cm or RUNNERS[kind](workdir) as server:
+        print(f"{server.name} (pid {server.pid}) in {server.workdir}")
+        print(f"  query:       {server.query_url}")
+        print(f"  update:      {server.update_url}")
+        print(f"  graph store: {server.graph_store_url}?{server.graph_param}=GRAPH-IRI")
+        if server.auth:
+            print(f"  auth:        {server.auth} {server.user}:{server.password}")
+        print(f"  log:         {server.log_path}")
+        print("Ctrl-C to stop.", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            while True:
+                time.sleep(3600)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
