@@ -153,10 +153,20 @@ def highlight(text: str, mentions: list[tuple[str, str, str]], base: str) -> Mar
     return Markup("".join(out))
 
 
-def render(page: Page, *, base: str, version: str) -> str:
+def _env(base: str) -> Environment:
     env = Environment(loader=PackageLoader("kg", "publish/templates"), autoescape=select_autoescape())
     env.filters["local"] = lambda iri: local_link(iri, base)
     env.filters["curie"] = _curie
+    return env
+
+
+def render_template(name: str, *, base: str, version: str, **values: Any) -> str:
+    """A page that is not a resource (home, query): same layout, no format links."""
+    return _env(base).get_template(name).render(base=base, version=version, formats=[], **values)
+
+
+def render(page: Page, *, base: str, version: str) -> str:
+    env = _env(base)
     raw = local_link(page.iri, base)
     formats = [
         (label, f"{raw}?format={key}")

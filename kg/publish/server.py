@@ -26,21 +26,32 @@ from starlette.routing import Route
 from kg import __version__
 from kg.errors import StoreLockedError
 
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>unres-kg SPARQL</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
-textarea{{width:100%;height:14rem;font-family:monospace}}</style></head>
-<body><h1>unres-kg SPARQL endpoint</h1>
-<p>SPARQL 1.1 queries over the union of the named graphs (one per resolution). Version {version}.</p>
-<form method="get" action="/sparql">
-<textarea name="query">PREFIX dcterms: &lt;http://purl.org/dc/terms/&gt;
-PREFIX unres: &lt;https://w3id.org/unres/ontology#&gt;
-SELECT ?symbol ?title WHERE {{ ?r a unres:Resolution ; dcterms:identifier ?symbol ; dcterms:title ?title }}
-ORDER BY ?symbol LIMIT 100</textarea>
-<p><label>Results as <select name="format"><option value="json">JSON</option><option value="xml">XML</option>
-<option value="csv">CSV</option><option value="tsv">TSV</option></select></label>
-<button type="submit">Run query</button></p></form></body></html>
-"""
+_DEFAULT_QUERY = """PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX unres: <https://w3id.org/unres/ontology#>
+SELECT ?r ?symbol ?title WHERE { ?r a unres:Resolution ; dcterms:identifier ?symbol ; dcterms:title ?title }
+ORDER BY ?symbol LIMIT 100"""
+_HOME = """PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX unres: <https://w3id.org/unres/ontology#>
+SELECT ?r ?symbol (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) WHERE {
+  ?r a unres:Resolution ; dcterms:identifier ?symbol .
+  OPTIONAL { ?r dcterms:title ?t } OPTIONAL { ?r eli:date_document ?d }
+} GROUP BY ?r ?symbol ORDER BY ?symbol"""
+
+
+def _examples() -> list[tuple[str, str]]:
+    """The cookbook queries shipped in ``kg/queries``, named by their first comment line."""
+    from importlib import resources
+
+    out = []
+    for item in sorted(resources.files("kg").joinpath("queries").iterdir(), key=lambda t: t.name):
+        if item.name.endswith(".rq"):
+            text = item.read_text(encoding="utf-8")
+            first = text.splitlines()[0].lstrip("# ").strip() if text else item.name
+            out.append((first[:90], text))
+    return out
+
+
 _FORMATS = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
@@ -192,6 +203,44 @@ def create_app(
                 }
         return body, {}
 
+    def query_page(query: str = _DEFAULT_QUERY, **values: object) -> HTMLResponse:
+        page = pages.render_template(
+            "query.html",
+            base=base,
+            version=__version__,
+            query=query,
+            examples=_examples(),
+            timeout=timeout,
+            max_rows=max_rows,
+            **{"rows": None, "variables": [], "truncated": False, "error": "", **values},
+        )
+        return HTMLResponse(page)
+
+    async def table(query: str) -> HTMLResponse:
+        """A SELECT's result as an HTML table on the query page (for people in a browser)."""
+        r = await client.post(
+            "/query",
+            content=query,
+            headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+        )
+        if r.status_code != 200:
+            return query_page(query, error=f"{r.status_code}: {r.text[:500]}")
+        data = r.json()
+        if "boolean" in data:
+            return query_page(query, variables=["answer"], rows=[[{"value": str(data["boolean"]).lower()}]])
+        variables = data["head"]["vars"]
+        bindings = data["results"]["bindings"]
+        rows = [
+            [
+                {"iri": b[v]["value"]}
+                if b.get(v, {}).get("type") == "uri"
+                else {"value": b.get(v, {}).get("value", "")}
+                for v in variables
+            ]
+            for b in bindings[:max_rows]
+        ]
+        return query_page(query, variables=variables, rows=rows, truncated=len(bindings) > max_rows)
+
     async def sparql(request: Request) -> Response:
         if request.method == "OPTIONS":
             return Response(status_code=204, headers=_CORS)
@@ -202,7 +251,10 @@ def create_app(
             accept = _FORMATS.get(fmt, fmt)
         if request.method == "GET":
             if "query" not in params:
-                return HTMLResponse(_PAGE.format(version=__version__))
+                return query_page()
+            wants_page = "text/html" in accept.lower() and "sparql-results" not in accept.lower()
+            if fmt == "html" or (not fmt and wants_page):  # a person in a browser
+                return await table(params["query"])
             upstream = await client.get("/query", params=params, headers={"Accept": accept})
         else:
             ctype = request.headers.get("content-type", "").split(";")[0].strip()
@@ -226,7 +278,16 @@ def create_app(
         return Response(content, status_code=upstream.status_code, headers=headers)
 
     async def home(request: Request) -> Response:
-        return HTMLResponse(_PAGE.format(version=__version__))
+        counts = await select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return HTMLResponse(
+            pages.render_template(
+                "home.html",
+                base=base,
+                version=__version__,
+                resolutions=await select(_HOME),
+                triples=int(counts[0]["n"]) if counts else 0,
+            )
+        )
 
     reports: dict[tuple[str, int], str] = {}
 
