@@ -195,3 +195,30 @@ def test_remote_build_through_the_update_endpoint(server: Server, tmp_path: Path
         env=env(server),
     )
     assert "6 unchanged" in p.stderr
+
+
+def test_remote_digest_auth_on_virtuoso(sample_store: Path, tmp_path: Path) -> None:
+    """Virtuoso's authenticated endpoints (/sparql-auth, /sparql-graph-crud-auth) with digest
+    auth; the password comes from KG_PASSWORD, and without one the command says so."""
+    _need(virtuoso_available(), "Virtuoso (Debian package virtuoso-opensource)")
+    with run_virtuoso(tmp_path / "virtuoso", authenticated=True) as s:
+        assert s.user and s.password and s.auth == "digest"
+        p = kg(
+            "publish", "--store", str(sample_store), *endpoint_args(s), check=False, env={"KG_PASSWORD": ""}
+        )
+        assert p.returncode == 2 and "KG_PASSWORD" in p.stderr
+        p = kg("publish", "--store", str(sample_store), *endpoint_args(s, gsp=True), env=env(s))
+        assert "7 published" in p.stderr and "0 failed" in p.stderr
+        q = (CQ_DIR / "08-most-cited.rq").read_text(encoding="utf-8")
+        assert remote_rows(s, q) == local_rows(sample_store, q)
+        # a wrong password is a clear, non-retried failure
+        p = kg(
+            "publish",
+            "--store",
+            str(sample_store),
+            *endpoint_args(s),
+            "--force",
+            check=False,
+            env={"KG_PASSWORD": "wrong"},
+        )
+        assert p.returncode == 1 and "401" in p.stderr and "Traceback" not in p.stderr
