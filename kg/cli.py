@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import typer
 
 from kg import __version__
-from kg.errors import StoreLockedError
+from kg.errors import E_STORE_WRITE, StoreLockedError
 from kg.rdf.namespaces import DEFAULT_BASE
 
 if TYPE_CHECKING:
@@ -58,13 +58,16 @@ def _open(store: Path) -> ox.Store:
     """The store, read-only, or exit 2 with a clear message."""
     from kg.store import open_store
 
-    if not store.exists():
+    if not store.is_dir() or not any(store.iterdir()):
         _err(f"no store at {store}; run `kg build` first")
         raise typer.Exit(2)
     try:
         return open_store(store, read_only=True)
     except StoreLockedError as exc:
         _err(str(exc))
+        raise typer.Exit(2) from exc
+    except (OSError, RuntimeError) as exc:
+        _err(f"cannot open the store {store}: {exc}")
         raise typer.Exit(2) from exc
 
 
@@ -214,6 +217,12 @@ def build(
         raise typer.Exit(2) from exc
     except RemoteError as exc:
         _err(f"the server failed: {exc}")
+        raise typer.Exit(2) from exc
+    except OSError as exc:  # the store could not be opened or written: disk full, read-only folder
+        _err(
+            f"[{E_STORE_WRITE}] cannot write the store {store}: {exc}. Each file's graphs are written "
+            "whole or not at all; make room and run `kg build` again: it skips the files already written"
+        )
         raise typer.Exit(2) from exc
     for p in problems:
         _err(p)

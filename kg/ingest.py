@@ -65,6 +65,14 @@ _EDITS = re.compile(
     r"|(?P<lig>[\ufb00-\ufb06])"
     r"|(?P<hyph>(?<=[A-Za-z])-[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t]*(?=[A-Za-z]))"
 )
+# The largest document text accepted, in bytes as an N-Quads literal (UTF-8, escaped). The text is
+# kept whole in the graph (unres:text of the source) and a document's graph is validated and written
+# as one unit, so a build takes about 180 bytes of memory per byte of text (1.4 GB at this limit).
+# Oxigraph's parsers take no token over 16 MiB, so no literal may come near that either. The longest
+# resolutions in the corpora are about 400 kB: a text 20 times longer is not one resolution.
+MAX_TEXT_BYTES = 8_000_000
+_ESCAPED = re.compile(r'["\\\b\t\n\f\r]')  # written as two characters: \" \n ...
+_CONTROL = re.compile(r"[\x00-\x07\x0b\x0e-\x1f\x7f]")  # written as six: \u0000
 _HEADER_KEYS = ("Document Type", "Date", "Session", "Agenda Item", "Topic")
 _HEADER_LINE = re.compile(r"^(Document Type|Date|Session|Agenda Item|Topic)\s*:\s*(.*)$")
 
@@ -138,9 +146,32 @@ def decode(data: bytes, *, path: str) -> tuple[str, tuple[str, ...]]:
         return text, (f"{path}: not UTF-8 (byte {exc.start}); decoded as cp1252",)
 
 
+def literal_bytes(text: str) -> int:
+    """The size of ``text`` as an N-Quads literal's content: UTF-8, with escapes.
+
+    >>> literal_bytes('a "b"\\n\\u00e9\\x01')  # 9 bytes of UTF-8, 3 escapes, a control
+    17
+    """
+    n = len(text.encode("utf-8"))
+    return n + len(_ESCAPED.findall(text)) + 5 * len(_CONTROL.findall(text))
+
+
+def _check_size(text: str, path: str) -> None:
+    # a character takes at least one byte: count the bytes only when the characters fit
+    if len(text) > MAX_TEXT_BYTES or literal_bytes(text) > MAX_TEXT_BYTES:
+        raise KgInputError(
+            errors.E_TOO_LARGE,
+            path,
+            f"the text is too large for one document: {len(text):,} characters (at most "
+            f"{MAX_TEXT_BYTES:,} bytes; the longest resolutions take about 400,000)",
+            "is it several documents in one file? give one file per resolution, or a JSON list of records",
+        )
+
+
 def _check_text(text: str, path: str) -> None:
     if not text.strip():
         raise KgInputError(errors.E_EMPTY, path, "the document holds no text", "is it the right file?")
+    _check_size(text, path)
     controls = sum(1 for c in text[:4096] if ord(c) < 32 and c not in "\n\r\t\f\v")
     if controls > 8:
         raise KgInputError(
@@ -218,6 +249,7 @@ def _from_pdf(data: bytes, *, path: str, sha: str) -> SourceDocument:
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise KgInputError(errors.E_PDF_UNREADABLE, path, f"cannot read the PDF: {exc}") from exc
     text = "\n\n".join(p.strip("\n") for p in pages)
+    _check_size(text, path)
     if not text.strip():
         raise KgInputError(
             errors.E_PDF_NO_TEXT,

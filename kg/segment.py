@@ -59,9 +59,12 @@ _SESSION_LINE = re.compile(rf"\b({ORDINAL_RE})\s+(emergency\s+special\s+|special
 _HEADER_SESSION = re.compile(r"(\d+)(?:st|nd|rd|th)\s+(Regular|Special)\s+Session", re.I)
 _AGENDA = re.compile(r"^\s*Agenda items?\s+(.+?)\s*$", re.I)
 _HEADER_ITEM = re.compile(r"Item\s*(\d+)", re.I)
-_OP_START = re.compile(r"^(\d{1,3})\s*\.(?:\s+|$)")
+# an operative paragraph's number: read as one only when it is the next number (so "2015." is not)
+_OP_START = re.compile(r"^(\d{1,4})\s*\.(?:\s+|$)")
+# where the body starts when no opening line says so: a numbered line, but not a year ("2019.")
+_BODY_OP_START = re.compile(r"^(\d{1,3})\s*\.(?:\s+|$)")
 _SUB_START = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5})\)(?:\s+|$)")
-_INLINE_OP = re.compile(r"(?<=[;:.])\s+(\d{1,3})\.?\s+(?=[A-Z][a-z]+)")
+_INLINE_OP = re.compile(r"(?<=[;:.])\s+(\d{1,4})\.?\s+(?=[A-Z][a-z]+)")
 _FURNITURE = re.compile(
     r"^\s*(?:\d{1,3}/\d{1,3}|\d{2}-\d{5}(?:\s*\(E\).*)?|\*\d{5,}\*|GE\.\d{2}-\d{5}.*|Page \d+|-\s*\d+\s*-"
     r"|United Nations|Distr\.?:.*|Original:.*|Please recycle.*)\s*$"
@@ -441,7 +444,7 @@ def segment(source: SourceDocument) -> Resolution:
             (
                 i
                 for i in range(num_idx + 1, min(len(lines), num_idx + 40))
-                if opener_re.match(lines[i].text) or _OP_START.match(lines[i].text)
+                if opener_re.match(lines[i].text) or _BODY_OP_START.match(lines[i].text)
             ),
             None,
         )

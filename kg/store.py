@@ -47,11 +47,18 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
     p = Path(path)
     try:
         if read_only:
-            return ox.Store.read_only(str(p))
+            try:
+                return ox.Store.read_only(str(p))
+            except (RuntimeError, FileNotFoundError):
+                if not (p / "LOCK").exists():
+                    raise
+                ox.Store(str(p)).flush()  # completes a store whose creation a kill cut short
+                return ox.Store.read_only(str(p))
         p.mkdir(parents=True, exist_ok=True)
         return ox.Store(str(p))
     except OSError as exc:
-        if "lock" in str(exc).lower():
+        text = str(exc)
+        if "While lock file" in text or "lock hold by" in text:
             raise StoreLockedError(
                 f"the store {p} is in use by another process (is `kg serve` running on it?). "
                 "Stop it first, or rebuild through the running server with `kg build --endpoint URL`."
@@ -134,6 +141,13 @@ class GraphWriter:
         store.update(self._update(graphs, extra))
 
 
+def publishable_file(tmp: str | Path) -> None:
+    """Give a temporary file (``mkstemp`` makes it 0600) the mode a new file would have."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
+
+
 def _graph_of(line: str) -> str:
     return line[line.rindex(" <") + 1 : -2]
 
@@ -185,6 +199,7 @@ def export(store: ox.Store, output: str | Path, *, fmt: str = "nquads") -> int:
                 count = len(items)
             f.flush()
             os.fsync(f.fileno())
+        publishable_file(tmp)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,13 +1,14 @@
-"""Faults: a build killed with SIGKILL at random points, a full disk under the store, an export or
-a dump, and one very large input. Each test checks what is left behind, not only that the command
-returned.
+"""Faults: a build killed with SIGKILL at random points (and while it creates a store), a full disk
+under the store, an export or a dump, and very large inputs. Each test checks what is left behind,
+not only that the command returned.
 
 The kill test builds the six sample resolutions (the *old* version), then rebuilds a *new* version
 of the same files (one preambular paragraph more in each, so every graph changes) into copies of
 that store, killing the build with SIGKILL at random moments (a fixed seed) across the whole run:
 start-up, the writes, the final flush. After each kill every resolution graph must be exactly its
 old or its new quads, the build records must match, ``kg validate`` must pass, and a second build
-must write exactly the files that were still old.
+must write exactly the files that were still old. The checks of one kill run while the next build
+runs; ``KG_FAULTS_VERBOSE=1`` prints every kill.
 
 The disk-full tests mount a small tmpfs in a private mount namespace (``unshare -m``, or ``unshare
 -rm`` for a user without root), so nothing is left mounted whatever happens. They are skipped when
@@ -16,6 +17,8 @@ that is impossible, unless ``KG_REQUIRE_SERVERS=1`` (CI).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import gzip
 import json
 import math
@@ -26,6 +29,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -44,7 +48,7 @@ EXTRA = "Recalling also its resolution 5/1 of 18 June 2007,"
 _INTRO = re.compile(r"The (?:Human Rights Council|General Assembly)\s*,[ \t]*\n")
 SEED = 20240611
 KILLS_UPDATE = 20  # kills during a rebuild of an existing store
-KILLS_FIRST = 3  # kills during a first build into an empty store
+KILLS_FIRST = 2  # kills during a first build into an empty store
 TRACEBACK = ("Traceback", "╭─")  # Python's and Rich's (typer's) tracebacks
 
 
@@ -93,12 +97,19 @@ def graph_of_record(record: frozenset[str]) -> str:
     return line.split(f" {WROTE} ", 1)[1].split(" ", 1)[0][1:-1]
 
 
-def wal_size(store: Path) -> int:
-    """Bytes in the store's write-ahead logs: grows with every committed transaction."""
-    try:
-        return sum(p.stat().st_size for p in store.glob("*.log"))
-    except FileNotFoundError:  # a log rotated away between glob and stat
-        return -1
+def wal(store: Path) -> dict[str, int]:
+    """The store's write-ahead logs and their sizes."""
+    out = {}
+    for p in store.glob("*.log"):
+        with contextlib.suppress(FileNotFoundError):  # rotated away between glob and stat
+            out[p.name] = p.stat().st_size
+    return out
+
+
+def grew(before: dict[str, int], now: dict[str, int]) -> bool:
+    """Whether a transaction was committed: a log grew (opening the store and the final flush only
+    delete logs and start empty ones)."""
+    return any(size > before.get(name, 0) for name, size in now.items())
 
 
 @dataclass
@@ -119,12 +130,12 @@ def timed_build(inputs: Path, store: Path) -> Timing:
         stderr=subprocess.PIPE,
     )
     timing = Timing(0.0)
-    last = wal_size(store)
+    last = wal(store)
     while proc.poll() is None:
-        size = wal_size(store)
-        if size > last:
+        now = wal(store)
+        if grew(last, now):
             timing.commits.append(time.monotonic() - start)
-        last = max(last, size)
+        last = now
         time.sleep(0.002)
     timing.total = time.monotonic() - start
     assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
@@ -180,7 +191,7 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> Versions:
     assert {g: updated[g] for g in v.resolutions} == {g: new[g] for g in v.resolutions}
     assert updated[SHARED] == old[SHARED] | new[SHARED]
     assert updated[META] == new[META]
-    assert len(update.commits) >= 6 and len(first.commits) >= 6, (update, first)
+    assert len(update.commits) >= 2 and len(first.commits) >= 2, (update, first)  # polling misses some
     return v
 
 
@@ -222,15 +233,24 @@ def check_old_or_new(store: Path, v: Versions, *, first: bool) -> dict[str, str]
     return state
 
 
-def rerun(inputs: Path, store: Path) -> str:
-    """``kg build`` again, in this process (spaCy is loaded once): its summary line."""
+def kg_here(*args: str) -> tuple[int, str]:
+    """Run a ``kg`` command in this process (spaCy and pySHACL load once): exit code and output."""
     from typer.testing import CliRunner
 
     from kg.cli import app
 
-    result = CliRunner().invoke(app, ["build", str(inputs), "--store", str(store), "-q"])
-    assert result.exit_code == 0, result.output
-    return result.output.strip().splitlines()[-1]
+    result = CliRunner().invoke(app, list(args))
+    code, output = result.exit_code, result.output
+    del result  # its traceback holds the command's frames, and so the store
+    gc.collect()
+    return code, output
+
+
+def rerun(inputs: Path, store: Path) -> str:
+    """``kg build`` again: its summary line."""
+    code, output = kg_here("build", str(inputs), "--store", str(store), "-q")
+    assert code == 0, output
+    return output.strip().splitlines()[-1]
 
 
 # --- SIGKILL ---------------------------------------------------------------------------------------
@@ -238,10 +258,15 @@ def rerun(inputs: Path, store: Path) -> str:
 
 @dataclass
 class Kill:
+    """One kill: ``delay`` seconds after the start, or (``anchored``) after the first write."""
+
     delay: float
     first: bool
+    anchored: bool
     killed: bool = False
+    at: float = 0.0  # when it came, in seconds from the start
     state: dict[str, str] = field(default_factory=dict)
+    unfinished: bool = False  # killed while the store was being created (see below)
 
     def count(self, what: str) -> int:
         return sum(1 for s in self.state.values() if s == what)
@@ -249,15 +274,85 @@ class Kill:
 
 def kill_plan(v: Versions) -> list[Kill]:
     """When to kill: a third of the kills anywhere in the run (start-up and the very end included),
-    the others within the span of the writes, from just before the first commit to the flush."""
+    the others during the writes: from the first commit (seen in the write-ahead log of that very
+    run, so that a slower run is hit as well) to well after the last commit of a timed run."""
     rng = random.Random(SEED)
     plan = []
     for first, n, t in ((False, KILLS_UPDATE, v.update), (True, KILLS_FIRST, v.first)):
-        lo, hi = t.commits[0] - 0.05, t.commits[-1] + 0.05
+        span = t.commits[-1] - t.commits[0]
         for i in range(n):
-            anywhere = i % 3 == 0
-            plan.append(Kill(rng.uniform(0.0, t.total * 1.05) if anywhere else rng.uniform(lo, hi), first))
+            if i % 3 == 0:  # runs are slower than the timed one while the checks run beside them
+                plan.append(Kill(rng.uniform(0.0, t.total * 1.5), first, anchored=False))
+            else:
+                plan.append(Kill(rng.uniform(0.0, span * 2.5), first, anchored=True))
     return plan
+
+
+def start_killed_build(k: Kill, v: Versions, store: Path) -> threading.Thread:
+    """Start ``kg build`` of the new version into ``store`` and a thread that SIGKILLs it after
+    ``k.delay`` seconds (it records in ``k`` whether the build was still running)."""
+    if not k.first:
+        shutil.copytree(v.old_store, store)
+    proc = subprocess.Popen(
+        [*KG, "build", str(v.inputs), "--store", str(store), "-q"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def kill() -> None:
+        start = time.monotonic()
+        if k.anchored:
+            last = wal(store)
+            while proc.poll() is None and not grew(last, now := wal(store)):
+                last = now
+                time.sleep(0.001)
+        time.sleep(k.delay)
+        k.at = time.monotonic() - start
+        proc.send_signal(signal.SIGKILL)  # nothing if it has ended
+        k.killed = proc.wait(timeout=120) == -signal.SIGKILL
+
+    thread = threading.Thread(target=kill)
+    thread.start()
+    return thread
+
+
+def check_killed_build(i: int, k: Kill, v: Versions, store: Path) -> None:
+    """After the kill: every graph old or new, `kg validate` passes, a rebuild completes the work."""
+    where = f"kill {i} at {k.at:.3f} s"
+    if not store.exists():  # killed before it created the store
+        assert k.first and k.killed, where
+        k.state = dict.fromkeys(v.resolutions, "absent")
+    elif k.first and unfinished(store):
+        # known bug: killed while Oxigraph was creating the store, which then opens read-write
+        # only (the rebuild below completes it); see test_faults_store_killed_while_created_*
+        k.state, k.unfinished = dict.fromkeys(v.resolutions, "absent"), True
+    else:
+        # RocksDB leaves its LOCK file behind; the store must open all the same: read-only here
+        # and in `kg validate`, read-write in the rebuild below
+        k.state = check_old_or_new(store, v, first=k.first)
+        code, output = kg_here("validate", "--store", str(store))
+        assert code == 0, f"{where}: {output}"
+    stale = k.count("old") + k.count("absent")
+    summary = rerun(v.inputs, store)
+    want = f"6 documents: {stale} written, {6 - stale} unchanged, 0 do not conform, 0 could not be read"
+    assert summary == want, f"{where}: {k.state}"
+    after = graphs_of(store)
+    assert {g: after[g] for g in v.resolutions} == {g: v.new[g] for g in v.resolutions}, where
+    assert after[META] == v.new[META], where
+    assert after[SHARED] == (v.new[SHARED] if k.first else v.old[SHARED] | v.new[SHARED]), where
+    shutil.rmtree(store)
+
+
+def unfinished(store: Path) -> bool:
+    """Whether the store was left half-created: Oxigraph cannot open it read-only ("Column family
+    not found", "Inserts are only possible on read-write instances", no CURRENT file)."""
+    try:
+        db = ox.Store.read_only(str(store))
+    except (RuntimeError, FileNotFoundError):
+        return True
+    del db
+    return False
 
 
 def test_faults_sigkill_leaves_every_graph_old_or_new(
@@ -266,52 +361,93 @@ def test_faults_sigkill_leaves_every_graph_old_or_new(
     v = versions
     plan = kill_plan(v)
     assert len(plan) >= 20
-    for i, k in enumerate(plan):
-        store = tmp_path / f"kill{i}"
-        if not k.first:
-            shutil.copytree(v.old_store, store)
-        proc = subprocess.Popen(
-            [*KG, "build", str(v.inputs), "--store", str(store), "-q"],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(k.delay)
-        proc.send_signal(signal.SIGKILL)
-        k.killed = proc.wait(timeout=60) == -signal.SIGKILL
-        if not store.exists():  # killed before it created the store
-            assert k.first and k.killed
-            k.state = dict.fromkeys(v.resolutions, "absent")
-        else:
-            # RocksDB leaves its LOCK file behind; the store must open all the same: read-only
-            # here and in `kg validate`, read-write in the rebuild below
-            k.state = check_old_or_new(store, v, first=k.first)
-            p = kg("validate", "--store", str(store), check=False)
-            assert p.returncode == 0, f"kill {i} after {k.delay:.3f} s: {p.stderr}"
-        stale = k.count("old") + k.count("absent")
-        summary = rerun(v.inputs, store)
-        assert summary == (
-            f"6 documents: {stale} written, {6 - stale} unchanged, 0 do not conform, 0 could not be read"
-        ), (i, k)
-        after = graphs_of(store)
-        assert {g: after[g] for g in v.resolutions} == {g: v.new[g] for g in v.resolutions}
-        assert after[META] == v.new[META]
-        assert after[SHARED] == (v.new[SHARED] if k.first else v.old[SHARED] | v.new[SHARED])
-        shutil.rmtree(store)
+    # each kill's checks run while the next build runs (2 cores: one for each)
+    previous: tuple[int, threading.Thread] | None = None
+    for i, k in enumerate([*plan, None]):
+        thread = start_killed_build(k, v, tmp_path / f"kill{i}") if k else None
+        if previous:
+            j, done = previous
+            done.join()
+            check_killed_build(j, plan[j], v, tmp_path / f"kill{j}")
+        previous = (i, thread) if thread else None
+    updates = [k for k in plan if not k.first]
+    before = [k for k in updates if k.killed and k.count("new") == 0]
+    between = [k for k in updates if k.killed and 0 < k.count("new") < 6]
+    after = [k for k in updates if k.count("new") == 6]
     with capsys.disabled():
         u = v.update
-        print(f"\nSIGKILL: writes {u.commits[0]:.2f}-{u.commits[-1]:.2f} s into a {u.total:.2f} s rebuild")
-        for k in plan:
-            print(
-                f"  {'first ' if k.first else 'update'} kill at {k.delay:5.2f} s: "
-                f"{'killed' if k.killed else 'done  '} new={k.count('new')} old={k.count('old')} "
-                f"absent={k.count('absent')}"
+        print(
+            f"\nSIGKILL: the rebuild writes from {u.commits[0]:.2f} to {u.commits[-1]:.2f} s of "
+            f"{u.total:.2f} s; {len(updates)} kills: {len(before)} before the first write, "
+            f"{len(between)} between writes, {len(after)} after the last; first builds: "
+            + ", ".join(
+                "store left unfinished" if k.unfinished else f"{k.count('new')}/6 written"
+                for k in plan
+                if k.first
             )
-    # the kills did land everywhere: before any write, between writes, after the last
-    updates = [k for k in plan if not k.first]
-    assert any(k.killed and k.count("new") == 0 for k in updates)
-    assert any(k.killed and 0 < k.count("new") < 6 for k in updates), "no kill landed between two writes"
-    assert any(k.count("new") == 6 for k in updates)
+        )
+    if os.environ.get("KG_FAULTS_VERBOSE"):
+        with capsys.disabled():
+            for k in plan:
+                when = f"first write + {k.delay:.2f} s" if k.anchored else f"start + {k.delay:.2f} s"
+                print(
+                    f"  {'first build' if k.first else 'rebuild'}: {when} ({k.at:.2f} s): "
+                    f"{'killed' if k.killed else 'had ended'}, {k.count('new')}/6 graphs new"
+                )
+    # the kills did land everywhere: before any write, between two writes, after the last
+    assert before and between and after, [(k.at, k.killed, k.state) for k in updates]
+
+
+@pytest.fixture(scope="module")
+def half_created(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store whose creation SIGKILL cut short. ``kg build`` into a new folder starts with
+    ``pyoxigraph.Store(folder)``, which takes Oxigraph about 25 ms; killing it in that window (the
+    kill test above does now and then) leaves a store that only a read-write open completes. Here
+    the window is found by stepping the delay of the kill."""
+    tmp = tmp_path_factory.mktemp("half_created")
+    for step in range(100):
+        store = tmp / f"store{step}"
+        store.mkdir()
+        code = f"import pyoxigraph as ox; print(flush=True); ox.Store({str(store)!r})"
+        proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        time.sleep(step * 0.0005)
+        proc.send_signal(signal.SIGKILL)
+        if proc.wait() == -signal.SIGKILL and (store / "LOCK").exists() and unfinished(store):
+            return store
+        shutil.rmtree(store)
+    pytest.skip("no kill landed while Oxigraph was creating the store")
+
+
+def test_faults_store_killed_while_created_is_completed_by_a_build(
+    half_created: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(half_created, store)
+    p = kg("build", str(DATA / "A_HRC_RES_28_1.txt"), "--store", str(store), "-q")
+    assert "1 documents: 1 written" in p.stderr
+    assert not unfinished(store)
+    assert set(graphs_of(store)) == {GRAPH + "A/HRC/RES/28/1", SHARED, META}
+    kg("validate", "--store", str(store))
+
+
+@pytest.mark.parametrize("command", ["validate", "export"])
+@pytest.mark.parametrize("left", ["half-created", "empty folder"])
+def test_faults_store_killed_while_created_opens_read_only(
+    left: str, command: str, half_created: Path, tmp_path: Path
+) -> None:
+    """``kg validate`` and ``kg export`` on what a build killed as it began leaves (a half-created
+    store, or the empty folder it made first): they work (an empty store), or say what to do."""
+    store = tmp_path / "store"
+    if left == "empty folder":
+        store.mkdir()
+    else:
+        shutil.copytree(half_created, store)
+    args = ["--store", str(store)] + (["-o", str(tmp_path / "x.nq")] if command == "export" else [])
+    p = kg(command, *args, check=False)
+    assert not any(t in p.stderr for t in TRACEBACK), p.stderr
+    assert p.returncode == 0 or (p.returncode == 2 and "kg build" in p.stderr), p.stderr
 
 
 # --- disk full -------------------------------------------------------------------------------------
@@ -399,8 +535,7 @@ def store_pages(store: Path) -> int:
 @dataclass(frozen=True)
 class FullBuild:
     steps: dict[str, Step]
-    store: Path  # copied out of the full tmpfs after the failed build
-    kib: int
+    store: Path  # copied out of the full tmpfs after the failed builds
 
 
 @pytest.fixture(scope="module")
@@ -422,7 +557,7 @@ def full_update(versions: Versions, tmp_path_factory: pytest.TempPathFactory) ->
         },
         setup=f"cp -a {versions.old_store} $MNT/store",
     )
-    return FullBuild(steps, tmp / "store", kib)
+    return FullBuild(steps, tmp / "store")
 
 
 @pytest.fixture(scope="module")
@@ -439,7 +574,7 @@ def full_first(versions: Versions, tmp_path_factory: pytest.TempPathFactory) -> 
             "copy": f"cp -a $MNT/store {tmp}/store",
         },
     )
-    return FullBuild(steps, tmp / "store", 1024)
+    return FullBuild(steps, tmp / "store")
 
 
 @pytest.mark.parametrize("case", ["full_update", "full_first"])
@@ -452,12 +587,11 @@ def test_faults_disk_full_build_leaves_a_valid_store(
     assert "No space left on device" in s["build"].err
     # the store still opens, read-only, on the full disk, and what it holds conforms
     assert s["validate"].rc == 0, s["validate"].err
-    assert s["copy"].rc == 0, s["copy"].err
+    assert s["copy"].rc == 0, s["copy"].err  # (copied out after the last step)
     first = case == "full_first"
     state = check_old_or_new(full.store, versions, first=first)
-    if not first:
+    if not first:  # a second build on the full disk fails too (at open), and harms nothing
         assert s["again"].rc != 0 and s["validate_again"].rc == 0, s["validate_again"].err
-        assert check_old_or_new(full.store, versions, first=False) == state
     # with space again, a rebuild completes the work
     stale = sum(1 for x in state.values() if x != "new")
     assert rerun(versions.inputs, full.store).startswith(
@@ -467,10 +601,6 @@ def test_faults_disk_full_build_leaves_a_valid_store(
     assert {g: after[g] for g in versions.resolutions} == {g: versions.new[g] for g in versions.resolutions}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg/cli.py `build` lets the OSError out (a traceback, exit 1): catch it, print one line, exit 2",
-)
 @pytest.mark.parametrize("case", ["full_update", "full_first"])
 def test_faults_disk_full_build_says_so_clearly(case: str, request: pytest.FixtureRequest) -> None:
     full: FullBuild = request.getfixturevalue(case)
@@ -526,19 +656,13 @@ def dump_kib(phase: str, ref: dict[str, bytes]) -> int:
     return 4 * at
 
 
-DUMP_BUGS = {
-    "gzip": "kg/publish/dump.py leaves the uncompressed kg.nq behind when compressing it fails",
-    "void": "kg/publish/dump.py writes void.ttl in place: a full disk leaves it empty",
-}
-
-
 @pytest.mark.parametrize(
     "phase",
     [
         "nquads",
-        pytest.param("gzip", marks=pytest.mark.xfail(strict=True, reason=DUMP_BUGS["gzip"])),
+        "gzip",
         "jsonld",
-        pytest.param("void", marks=pytest.mark.xfail(strict=True, reason=DUMP_BUGS["void"])),
+        "void",
     ],
 )
 def test_faults_disk_full_dump_leaves_only_whole_files(
@@ -569,54 +693,148 @@ def test_faults_disk_full_dump_leaves_only_whole_files(
 # --- a very large input ----------------------------------------------------------------------------
 
 
-def large_resolution(size: int) -> tuple[str, int]:
-    """One resolution of about ``size`` bytes: A/HRC/RES/28/10's heading and preamble, its 54
-    operative paragraphs repeated (renumbered) until the size is reached, then its adoption block.
-    Returns the text and the number of operative paragraphs."""
+def _parts() -> tuple[str, list[str], str]:
+    """A/HRC/RES/28/10: its heading and preamble, its operative paragraphs' lines without their
+    numbers, and its adoption block."""
     lines = (DATA / "A_HRC_RES_28_10.txt").read_text(encoding="utf-8").split("\n")
     first = next(i for i, line in enumerate(lines) if line.startswith("1. "))
     meeting = next(i for i, line in enumerate(lines) if re.match(r"^\d+(st|nd|rd|th) meeting", line))
     ops = [re.sub(r"^\d+\.\s*", "", line) for line in lines[first:meeting] if line.strip()]
-    head, tail = "\n".join(lines[:first]), "\n".join(lines[meeting:])
-    parts, total, n = [head], len(head) + len(tail), 0
+    return "\n".join(lines[:first]), ops, "\n".join(lines[meeting:])
+
+
+def large_resolution(size: int) -> tuple[str, int]:
+    """One resolution of about ``size`` bytes: A/HRC/RES/28/10 with the lines of its operative part
+    repeated, numbered as operative paragraphs, until the size is reached (a paragraph takes several
+    lines when one each would need more than 9,999 numbers). Returns the text and the number of
+    operative paragraphs."""
+    head, ops, tail = _parts()
+    per = math.ceil(size / (sum(len(x) + 6 for x in ops) / len(ops)) / 9000)
+    parts, total, n, k = [head], len(head) + len(tail), 0, 0
     while total < size:
         n += 1
-        para = f"{n}. {ops[(n - 1) % len(ops)]}\n"
+        body = " ".join(ops[(k + j) % len(ops)] for j in range(per))
+        k += per
+        para = f"{n}. {body}\n"
         parts.append(para)
         total += len(para.encode()) + 1
     parts.append(tail)
     return "\n".join(parts), n
 
 
-LARGE_MB = 5  # the suite's size; 50 MB is measured by hand (see docs/robustness.md)
-
-
-def test_faults_large_input_completes_in_bounded_time_and_memory(tmp_path: Path) -> None:
-    text, n = large_resolution(LARGE_MB * 1_000_000)
-    f = tmp_path / "large.txt"
-    f.write_text(text, encoding="utf-8")
-    # in a fresh interpreter, so that its children's peak RSS is the build's alone
+def measured_build(*args: str) -> dict[str, object]:
+    """``kg build ARGS`` from a fresh interpreter, so that its children's peak RSS is the build's:
+    exit code, stderr, wall time (s) and peak RSS (MiB)."""
     probe = (
         "import json, resource, subprocess, sys, time\n"
         "t = time.monotonic()\n"
-        f"p = subprocess.run({[*KG, 'build', str(f), '--store', str(tmp_path / 'store'), '-q']!r},"
-        " capture_output=True, text=True)\n"
+        f"p = subprocess.run({[*KG, 'build', *args]!r}, capture_output=True, text=True)\n"
         "print(json.dumps({'rc': p.returncode, 'err': p.stderr, 's': time.monotonic() - t,"
         " 'rss': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))\n"
     )
-    p = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    p = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert p.returncode == 0, p.stderr
-    r = json.loads(p.stdout)
-    assert r["rc"] == 0, r["err"]
-    assert "1 documents: 1 written" in r["err"]
-    # the graph holds every paragraph (the text is not cut short or refused)
-    db = ox.Store.read_only(str(tmp_path / "store"))
-    ask = (
+    result: dict[str, object] = json.loads(p.stdout)
+    return result
+
+
+def operative_paragraphs(store: Path) -> int:
+    db = ox.Store.read_only(str(store))
+    rows = db.query(
         "PREFIX unres: <https://w3id.org/unres/ontology#> SELECT (COUNT(*) AS ?n) WHERE "
-        "{ ?p unres:position ?i . FILTER(CONTAINS(STR(?p), '/op/')) }"
+        "{ ?p unres:position ?i . FILTER(CONTAINS(STR(?p), '/op/')) }",
+        use_default_graph_as_union=True,
     )
-    count = next(iter(db.query(ask, use_default_graph_as_union=True)))[0]
-    assert count is not None and int(count.value) == n
-    print(f"\n{LARGE_MB} MB input: {r['s']:.1f} s, peak RSS {r['rss']:.0f} MiB")
-    assert r["s"] < 120, r["s"]  # linear: about 20 s on 2 cores (quadratic linking took 70 s)
-    assert r["rss"] < 1500, r["rss"]  # about 900 MiB, mostly SHACL validation and the store write
+    assert isinstance(rows, ox.QuerySolutions)
+    n = next(iter(rows))[0]
+    assert isinstance(n, ox.Literal)
+    return int(n.value)
+
+
+# Bytes of text, wall-time and peak-RSS bounds: about 6.5 s and 135 MiB a MB (+330 MiB) on 2 cores.
+# The largest is just under the limit (kg.ingest.MAX_TEXT_BYTES): about a minute; KG_SLOW=1 runs it.
+LARGE = [
+    pytest.param(2_000_000, 60.0, 900.0, id="2MB"),
+    pytest.param(
+        7_900_000,
+        240.0,
+        2000.0,
+        id="7.9MB",
+        marks=pytest.mark.skipif(os.environ.get("KG_SLOW") != "1", reason="about a minute: KG_SLOW=1"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("size", "seconds", "mib"), LARGE)
+def test_faults_large_input_is_built_whole(size: int, seconds: float, mib: float, tmp_path: Path) -> None:
+    from kg.ingest import MAX_TEXT_BYTES, literal_bytes
+
+    text, n = large_resolution(size)
+    assert literal_bytes(text) <= MAX_TEXT_BYTES
+    f = tmp_path / "large.txt"
+    f.write_text(text, encoding="utf-8")
+    r = measured_build(str(f), "--store", str(tmp_path / "store"), "-q")
+    assert r["rc"] == 0, r["err"]
+    assert "1 documents: 1 written" in str(r["err"])
+    assert operative_paragraphs(tmp_path / "store") == n  # every paragraph, none cut short or merged
+    print(f"\n{size:,} bytes, {n} operative paragraphs: {r['s']:.1f} s, peak RSS {r['rss']:.0f} MiB")
+    assert float(str(r["s"])) < seconds and float(str(r["rss"])) < mib, r
+
+
+def test_faults_large_input_tags_in_pieces_as_if_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tagger takes a long text in pieces (bounded memory) and finds what it finds in the whole;
+    linking stays linear."""
+    import kg.tag
+    from kg.ingest import ingest_bytes
+    from kg.link import link
+    from kg.segment import segment
+
+    text, _ = large_resolution(1_200_000)
+    res = segment(ingest_bytes(text.encode(), path="large.txt")[0])
+    assert len(kg.tag.pieces(res.source.norm)) == 3
+    in_pieces = kg.tag.tag(res)
+    monkeypatch.setattr(kg.tag, "PIECE_CHARS", len(text) + 1)
+    assert len(kg.tag.pieces(res.source.norm)) == 1
+    assert kg.tag.tag(res) == in_pieces
+    start = time.monotonic()
+    linked = link(res, in_pieces)
+    assert time.monotonic() - start < 2.0  # was 1 s at 1 MB and 38 s at 5 MB: quadratic
+    # the same paragraph addresses the same bodies wherever it comes in the long text
+    cycle = len(_parts()[1])
+    got: dict[int, set[str]] = {}
+    for pos, ident in linked.addressees:
+        got.setdefault(pos, set()).add(ident)
+    assert len(got) > len(res.operative) // cycle
+    for pos, idents in got.items():
+        if pos + cycle <= len(res.operative):
+            assert got.get(pos + cycle) == idents, pos
+
+
+def test_faults_too_large_input_is_refused_at_once(tmp_path: Path) -> None:
+    """50 MB of text in one document: refused with a clear error before any work; the other input
+    is built."""
+    from kg.ingest import MAX_TEXT_BYTES
+
+    text, _ = large_resolution(50_000_000)
+    big, other = tmp_path / "big.txt", tmp_path / "other.txt"
+    big.write_text(text, encoding="utf-8")
+    other.write_bytes((DATA / "A_HRC_RES_28_1.txt").read_bytes())
+    r = measured_build(str(big), str(other), "--store", str(tmp_path / "store"), "-q")
+    err = str(r["err"])
+    assert r["rc"] == 2, err
+    assert f"[E108] {big}: the text is too large for one document: {len(text):,} characters" in err
+    assert f"at most {MAX_TEXT_BYTES:,} bytes" in err
+    assert "2 documents: 1 written, 0 unchanged, 0 do not conform, 1 could not be read" in err
+    assert not any(t in err for t in TRACEBACK), err
+    assert operative_paragraphs(tmp_path / "store") == 19  # A/HRC/RES/28/1 only
+    print(f"\n50 MB refused: {r['s']:.1f} s, peak RSS {r['rss']:.0f} MiB")
+    assert float(str(r["s"])) < 30 and float(str(r["rss"])) < 700, r
+
+
+@pytest.mark.parametrize("extra", ["\n", '"', "\x01"])
+def test_faults_size_limit_counts_bytes_as_written(extra: str) -> None:
+    """The limit counts the text as N-Quads writes it: escapes and multi-byte characters included."""
+    from kg.ingest import literal_bytes
+
+    for text in ("plain", "é€😀", f"a{extra}b" * 3):
+        assert literal_bytes(text) == len(str(ox.Literal(text)).encode()) - 2

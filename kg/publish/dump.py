@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from kg.publish.void import DEFAULT_LICENCE, store_counts, void_triples, void_turtle
 from kg.rdf.namespaces import DEFAULT_BASE
-from kg.store import export
+from kg.store import export, publishable_file
 
 FILES = {"nquads": "kg.nq", "trig": "kg.trig", "turtle": "kg.ttl", "jsonld": "kg.jsonld"}
 
@@ -26,6 +26,22 @@ def _gzip(src: Path, dest: Path) -> None:
         ):
             while chunk := f.read(1 << 20):
                 out.write(chunk)
+        publishable_file(tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_whole(dest: Path, data: bytes) -> None:
+    """Write a file that appears whole or not at all."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        publishable_file(tmp)
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -58,8 +74,10 @@ def dump(
         path = out / name
         export(store, path, fmt=fmt)
         if fmt == "nquads":
-            _gzip(path, out / (name + ".gz"))
-            path.unlink()
+            try:
+                _gzip(path, out / (name + ".gz"))
+            finally:
+                path.unlink(missing_ok=True)  # only the compressed dump is kept, even on failure
             path = out / (name + ".gz")
         written.append(path)
     prefix = (public_url.rstrip("/") + "/") if public_url else ""
@@ -74,6 +92,6 @@ def dump(
         endpoint=endpoint,
         dumps=links,
     )
-    (out / "void.ttl").write_bytes(void_turtle(void))
+    _write_whole(out / "void.ttl", void_turtle(void))
     written.append(out / "void.ttl")
     return written

@@ -7,6 +7,7 @@ graph, so that no resolution graph restates them.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -144,10 +145,13 @@ def to_rdf(linked: Linked, *, base: str = DEFAULT_BASE) -> Mapped:
     for p in res.paragraphs:
         para_iri[(p.kind, p.position)] = _paragraph(w, mint, r, p)
 
+    by_start = sorted(res.paragraphs, key=lambda p: p.span.start)
+    starts = [p.span.start for p in by_start]
+
     def paragraph_at(start: int) -> NamedNode | None:
-        for p in res.paragraphs:
-            if p.span.start <= start < p.span.end:
-                return para_iri[(p.kind, p.position)]
+        i = bisect.bisect_right(starts, start) - 1  # paragraphs do not overlap
+        if i >= 0 and start < by_start[i].span.end:
+            return para_iri[(by_start[i].kind, by_start[i].position)]
         return None
 
     # --- mentions ---------------------------------------------------------------------------------

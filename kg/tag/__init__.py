@@ -28,15 +28,17 @@ PIECE_CHARS = 500_000
 _BREAK = re.compile(r"[;.:][ \t]*\n\s*(?=[A-Z0-9(])")
 
 
-def pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, int]]:
-    """``(start, end)`` of consecutive pieces of ``text`` of at most ``size`` characters, cut at
-    paragraph breaks (else at a space; a text with neither is cut every ``size`` characters).
+def pieces(text: str, size: int | None = None) -> list[tuple[int, int]]:
+    """``(start, end)`` of consecutive pieces of ``text`` of at most ``size`` (``PIECE_CHARS``)
+    characters, cut at paragraph breaks (else at a space; a text with neither is cut every ``size``
+    characters).
 
     >>> pieces("1. Decides;\\n2. Requests;\\n3. Decides.", size=14)
     [(0, 12), (12, 25), (25, 36)]
     >>> pieces("short", size=14)
     [(0, 5)]
     """
+    size = size or PIECE_CHARS
     bounds = [0]
 
     def cut_before(limit: int) -> int:
