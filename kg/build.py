@@ -20,7 +20,7 @@ from kg import __version__
 from kg.errors import KgInputError
 from kg.ingest import discover, ingest
 from kg.link import link
-from kg.models import ValidationReport
+from kg.models import SourceDocument, ValidationReport
 from kg.rdf import to_rdf
 from kg.rdf.iris import Minter
 from kg.rdf.namespaces import DEFAULT_BASE
@@ -63,45 +63,81 @@ class BuildResult:
         return sum(1 for d in self.documents if d.status == status)
 
 
+def process_source(src: SourceDocument, base: str = DEFAULT_BASE) -> DocResult:
+    """Run segment, tag, link, map and validate on one ingested document."""
+    try:
+        res = segment(src)
+    except KgInputError as exc:
+        return DocResult(src.path, ERROR, messages=(str(exc),), warnings=src.warnings)
+    linked = link(res, tag(res))
+    mapped = to_rdf(linked, base=base)
+    report: ValidationReport = validate(mapped.quads)
+    warnings = src.warnings + res.warnings + linked.warnings
+    if not report.conforms:
+        msgs = tuple(
+            f"{src.path}: {res.symbol}: does not conform: focus {v.focus} path {v.path or '-'}: "
+            f"{v.message or v.constraint}"
+            for v in report.violations
+        )
+        return DocResult(src.path, INVALID, res.symbol, msgs, warnings)
+    data = ox.serialize(mapped.quads, format=ox.RdfFormat.N_QUADS) or b""
+    return DocResult(src.path, OK, res.symbol, (), warnings, mapped.graph.value, data, len(mapped.quads))
+
+
 def process_file(path: str, base: str = DEFAULT_BASE) -> list[DocResult]:
     """Run every stage but the store on one file. Pure apart from reading the file."""
     try:
         sources = ingest(path)
     except KgInputError as exc:
         return [DocResult(path, ERROR, messages=(str(exc),))]
-    results = []
-    for src in sources:
+    return [process_source(src, base) for src in sources]
+
+
+# A task is a file, or one document of a large file (ingested by the parent, so that each
+# document's graph travels and is written on its own: memory does not grow with the file).
+Task = str | SourceDocument
+SPLIT_FILES_ABOVE = 1_000_000  # bytes
+
+
+def process_task(task: Task, base: str = DEFAULT_BASE) -> list[DocResult]:
+    return process_file(task, base) if isinstance(task, str) else [process_source(task, base)]
+
+
+def _plan(files: list[str]) -> tuple[list[Task], dict[str, int], list[DocResult]]:
+    """The tasks for ``files``: how many tasks each file has, and the errors met while planning."""
+    tasks: list[Task] = []
+    parts: dict[str, int] = {}
+    errors: list[DocResult] = []
+    for f in files:
         try:
-            res = segment(src)
+            big = Path(f).stat().st_size > SPLIT_FILES_ABOVE
+        except OSError:
+            big = False
+        if not big:
+            tasks.append(f)
+            parts[f] = 1
+            continue
+        try:
+            sources = ingest(f)
         except KgInputError as exc:
-            results.append(DocResult(src.path, ERROR, messages=(str(exc),), warnings=src.warnings))
+            errors.append(DocResult(f, ERROR, messages=(str(exc),)))
             continue
-        linked = link(res, tag(res))
-        mapped = to_rdf(linked, base=base)
-        report: ValidationReport = validate(mapped.quads)
-        warnings = src.warnings + res.warnings + linked.warnings
-        if not report.conforms:
-            msgs = tuple(
-                f"{src.path}: {res.symbol}: does not conform: focus {v.focus} path {v.path or '-'}: "
-                f"{v.message or v.constraint}"
-                for v in report.violations
-            )
-            results.append(DocResult(src.path, INVALID, res.symbol, msgs, warnings))
-            continue
-        data = ox.serialize(mapped.quads, format=ox.RdfFormat.N_QUADS) or b""
-        results.append(
-            DocResult(src.path, OK, res.symbol, (), warnings, mapped.graph.value, data, len(mapped.quads))
-        )
-    return results
+        tasks.extend(sources)
+        parts[f] = len(sources)
+    return tasks, parts, errors
 
 
-def _run(files: list[str], base: str, jobs: int) -> Iterator[list[DocResult]]:
-    if jobs <= 1 or len(files) <= 1:
-        for f in files:
-            yield process_file(f, base)
+def _file_of(task: Task) -> str:
+    return task if isinstance(task, str) else task.path.split("#", 1)[0]
+
+
+def _run(tasks: list[Task], base: str, jobs: int) -> Iterator[list[DocResult]]:
+    if jobs <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            yield process_task(t, base)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(process_file, files, [base] * len(files), chunksize=1)
+        yield from pool.map(process_task, tasks, [base] * len(tasks), chunksize=1)
 
 
 @cache
@@ -157,6 +193,7 @@ def build(
     on_document: Callable[[DocResult], None] | None = None,
     force: bool = False,
     remote: Remote | None = None,
+    on_plan: Callable[[int], None] | None = None,
 ) -> BuildResult:
     """Build the graph of every input file into the on-disk store, or through a server.
 
@@ -166,6 +203,8 @@ def build(
         base: the base IRI for minted resources.
         jobs: worker processes.
         on_document: called after each document is done (progress, logging).
+        on_plan: called once with the number of documents to expect (a file over 1 MB is
+            ingested first, and one holding several resolutions counts for each).
         force: rebuild files whose bytes, pipeline and base are unchanged since the last build.
         remote: write through this SPARQL server's update endpoint instead of opening ``store``
             (a store that ``kg serve`` holds is rebuilt through its engine this way).
@@ -202,21 +241,36 @@ def build(
                 on_document(d)
         else:
             todo.append(f)
+    tasks, parts, planning_errors = _plan(todo)
+    if on_plan:
+        on_plan(len(result.documents) + len(planning_errors) + len(tasks))
+    for d in planning_errors:
+        result.documents.append(d)
+        if on_document:
+            on_document(d)
     written: dict[str, str] = {}
     writer = GraphWriter()
     unflushed = 0
+    # per file: the graphs its tasks wrote so far, and whether every document was OK; the build
+    # record goes in with the file's last task, so a file cut short is rebuilt next time
+    so_far: dict[str, list[str]] = {}
+    all_ok: dict[str, bool] = {}
     try:
-        for docs in _run(todo, base, jobs):
-            path = docs[0].path.split("#", 1)[0] if docs else ""
+        for task, docs in zip(tasks, _run(tasks, base, jobs), strict=True):
+            path = _file_of(task)
             ok = [d for d in docs if d.status == OK]
+            so_far.setdefault(path, []).extend(d.graph for d in ok)
+            all_ok[path] = all_ok.get(path, True) and len(ok) == len(docs)
+            parts[path] -= 1
+            last = parts[path] == 0
             if ok:
                 node = _file_node(mint, path)
                 record = None
-                if len(ok) == len(docs) and path in keys:
+                if last and all_ok[path] and path in keys:
                     pairs: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
                         (BUILD_KEY, ox.Literal(keys[path]))
                     ]
-                    pairs += [(WROTE, ox.NamedNode(d.graph)) for d in ok]
+                    pairs += [(WROTE, ox.NamedNode(g)) for g in so_far[path]]
                     record = (node, pairs, meta)
                 existing = node.value in manifest or any(
                     db.contains_named_graph(ox.NamedNode(d.graph)) for d in ok

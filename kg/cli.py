@@ -191,7 +191,9 @@ def build(
         with typer.progressbar(
             length=len(files), label="building", file=sys.stderr, show_pos=True, hidden=quiet
         ) as bar:
-            seen_files: set[str] = set()
+
+            def plan(n: int) -> None:
+                bar.length = n  # documents: a large file holding several resolutions counts each
 
             def step(d: object) -> None:
                 from kg.build import DocResult
@@ -199,10 +201,7 @@ def build(
                 assert isinstance(d, DocResult)
                 problems.extend(d.messages)
                 warnings.extend(d.warnings)
-                f = d.path.split("#", 1)[0]
-                if f not in seen_files:
-                    seen_files.add(f)
-                    bar.update(1)
+                bar.update(1)
 
             remote = _remote(endpoint, update_endpoint, None, user, auth) if endpoint else None
             engine = None if remote else running_engine(store)
@@ -210,7 +209,14 @@ def build(
                 typer.echo(f"{store} is served by `kg serve`: building through its engine", err=True)
                 remote = _remote(f"{engine}/query", f"{engine}/update")
             result = run_build(
-                files, store=store, base=base, jobs=jobs, on_document=step, force=force, remote=remote
+                files,
+                store=store,
+                base=base,
+                jobs=jobs,
+                on_document=step,
+                force=force,
+                remote=remote,
+                on_plan=plan,
             )
     except StoreLockedError as exc:
         _err(str(exc))

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 
 from kg import errors
@@ -261,6 +263,54 @@ def _from_pdf(data: bytes, *, path: str, sha: str) -> SourceDocument:
     return SourceDocument(path, InputKind.PDF, sha, text, norm, offsets)
 
 
+# A text longer than this is several resolutions in one file (the longest real one has about
+# 400,000 characters): it is cut into documents where a resolution opens (``document_starts`` in
+# kg/data/segment.json), so each is built, validated and written on its own, in bounded memory.
+SPLIT_ABOVE = 1_000_000
+_MIN_PART = 2_000
+
+
+@cache
+def _document_starts() -> re.Pattern[str]:
+    from kg.lexicon import data_json
+
+    return re.compile(
+        "|".join(f"(?:{p})" for p in data_json("segment.json")["document_starts"]), re.MULTILINE
+    )
+
+
+def split_documents(text: str) -> list[tuple[int, int]]:
+    r"""Spans of the resolutions in a text that holds several, cut where each one opens.
+
+    A text of one resolution gives one span, the whole text. A cut closer than 2,000 characters
+    to the previous one (a repeated header) is not made.
+
+    >>> t = "United Nations\nA/RES/1/1\n" + "x" * 3000 + "\nUnited Nations\nA/RES/1/2\n" + "y" * 3000
+    >>> split_documents(t)
+    [(0, 3026), (3026, 6051)]
+    """
+    cuts = [0]
+    for m in _document_starts().finditer(text):
+        if m.start() - cuts[-1] >= _MIN_PART:
+            cuts.append(m.start())
+    cuts.append(len(text))
+    return [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
+
+
+def _split_text(text: str, *, path: str, sha: str, warnings: tuple[str, ...]) -> tuple[SourceDocument, ...]:
+    spans = split_documents(text) if len(text) > SPLIT_ABOVE else [(0, len(text))]
+    if len(spans) == 1:
+        return (_from_text(text, path=path, sha=sha, warnings=warnings),)
+    note = (
+        f"{path}: {len(text):,} characters, more than one resolution: cut into {len(spans)} documents "
+        f"where each opens ({path}#0 ... #{len(spans) - 1})"
+    )
+    return tuple(
+        _from_text(text[a:b], path=f"{path}#{k}", sha=sha, warnings=(*warnings, note) if k == 0 else warnings)
+        for k, (a, b) in enumerate(spans)
+    )
+
+
 def ingest_bytes(data: bytes, *, path: str) -> tuple[SourceDocument, ...]:
     """Read one file's bytes, whatever the kind, detected by content.
 
@@ -284,7 +334,7 @@ def ingest_bytes(data: bytes, *, path: str) -> tuple[SourceDocument, ...]:
                 ) from exc
         else:
             return tuple(_from_json(obj, path=path, sha=sha))
-    return (_from_text(text, path=path, sha=sha, warnings=warnings),)
+    return _split_text(text, path=path, sha=sha, warnings=warnings)
 
 
 def ingest(path: str | Path) -> tuple[SourceDocument, ...]:

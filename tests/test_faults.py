@@ -838,3 +838,41 @@ def test_faults_size_limit_counts_bytes_as_written(extra: str) -> None:
 
     for text in ("plain", "é€😀", f"a{extra}b" * 3):
         assert literal_bytes(text) == len(str(ox.Literal(text)).encode()) - 2
+
+
+def many_resolutions(copies: int) -> str:
+    """One text holding ``copies`` × 2 HRC resolutions (data/'s 30/5 and S-24/1 with new numbers)."""
+    a = (ROOT / "data" / "A_HRC_RES_30_5.txt").read_text(encoding="utf-8")
+    b = (ROOT / "data" / "A_HRC_RES_S-24_1.txt").read_text(encoding="utf-8")
+    parts = []
+    for i in range(copies):
+        parts.append(a.replace("30/5.", f"30/{1000 + i}."))
+        parts.append(b.replace("S-24/1.", f"S-24/{1000 + i}."))
+    return "\n\n".join(parts)
+
+
+def test_faults_large_file_of_many_resolutions_is_cut_into_documents(tmp_path: Path) -> None:
+    """A 1.05 MB text of 84 resolutions is cut where each opens and built as 84 documents, each
+    written on its own (the file's build record goes in with the last); a rebuild skips it."""
+    text = many_resolutions(42)
+    assert len(text) > 1_000_000
+    f = tmp_path / "session.txt"
+    f.write_text(text, encoding="utf-8")
+    from kg.build import build
+
+    planned: list[int] = []
+    done: list[str] = []
+    result = build(
+        [f], store=tmp_path / "s", jobs=2, on_plan=planned.append, on_document=lambda d: done.append(d.path)
+    )
+    assert planned == [84] and len(done) == 84 and result.count("ok") == 84  # progress counts documents
+    assert done == [f"{f}#{k}" for k in range(84)]
+    assert any("cut into 84 documents" in w for w in result.documents[0].warnings)
+    from tests.conftest import resolution_symbols
+
+    symbols = resolution_symbols(tmp_path / "s")
+    assert symbols == {f"A/HRC/RES/30/{1000 + i}" for i in range(42)} | {
+        f"A/HRC/RES/S-24/{1000 + i}" for i in range(42)
+    }
+    p = kg("build", str(f), "--store", str(tmp_path / "s"), "-q")
+    assert "1 documents: 0 written, 1 unchanged" in p.stderr
