@@ -347,7 +347,8 @@ def publish(
     """Make the server's graphs equal to the store's, sending only the graphs that changed.
 
     Each graph is replaced in one request; with a Graph Store URL by ``PUT`` (then its log entry
-    by an update), else by one update that also writes its log entry. A graph that fails is
+    by an update; on Virtuoso, whose ``PUT`` is not atomic, by a ``PUT`` beside it and a
+    ``MOVE``), else by one update that also writes its log entry. A graph that fails is
     reported, the others go on; the next run sends what is still missing.
     """
     start = time.perf_counter()
@@ -366,6 +367,8 @@ def publish(
         result.seconds = time.perf_counter() - start
         return result
     graphs = publishable_graphs(store, base)
+    if remote.endpoint.graph_store and remote.is_virtuoso:  # what a killed publish left aside
+        remote.update(f"DROP SILENT GRAPH {ox.NamedNode(log.value + '/staging')}")
     for g in graphs:
         data, n = graph_ntriples(store, g)
         digest = hashlib.sha256(data).hexdigest()
@@ -373,7 +376,13 @@ def publish(
             done(GraphOutcome(g.value, UNCHANGED, n))
             continue
         try:
-            if remote.endpoint.graph_store:
+            if remote.endpoint.graph_store and remote.is_virtuoso:
+                # Virtuoso empties the graph before it has read a PUT's body: a client that dies
+                # mid-upload leaves it empty. So upload beside it, then MOVE (one operation).
+                staging = ox.NamedNode(log.value + "/staging")
+                remote.put_graph(staging, short_lines_first(data))
+                remote.update(" ;\n".join([f"MOVE SILENT {staging} TO {g}", *_record(log, g, digest)]))
+            elif remote.endpoint.graph_store:
                 remote.put_graph(g, short_lines_first(data))
                 remote.update(" ;\n".join(_record(log, g, digest)))
             else:

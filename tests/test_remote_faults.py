@@ -194,3 +194,62 @@ def test_faults_cli_reports_each_graph_and_exits_1(
 
     statuses = [o["status"] for o in json.loads(report.read_text())]
     assert statuses.count("failed") == 6 and statuses.count("published") == 1
+
+
+@pytest.mark.parametrize("server_name", ["oxigraph", "virtuoso"])
+def test_faults_publish_killed_leaves_each_graph_old_or_new(
+    server_name: str, sample_store: Path, new_sample_store: Path, tmp_path: Path
+) -> None:
+    """`kg publish` killed with SIGKILL at random points (fixed seed), against both servers:
+    every graph on the server is its old or new version, and the next publish finishes."""
+    import random
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import KG, ROOT
+    from tests.servers import run_virtuoso, virtuoso_available
+
+    if server_name == "oxigraph":
+        _need(oxigraph_available(), "the oxigraph server")
+        runner = run_oxigraph
+    else:
+        _need(virtuoso_available(), "Virtuoso (Debian package virtuoso-opensource)")
+        runner = run_virtuoso
+    old, new = store_hashes(sample_store), store_hashes(new_sample_store)
+    rng = random.Random(20261128)
+    with runner(tmp_path / server_name) as s:
+        args = [
+            "--endpoint",
+            s.query_url,
+            "--update-endpoint",
+            s.update_url,
+            "--graph-store",
+            s.graph_store_url,
+        ]
+        start = time.monotonic()  # how long a whole publish takes here, start-up included
+        kg("publish", "--store", str(new_sample_store), *args, "--force")
+        whole = time.monotonic() - start
+        landed: list[int] = []  # graphs already new when the kill came
+        for i in range(8):
+            assert publish(ox.Store.read_only(str(sample_store)), direct(s), base=BASE).count(FAILED) == 0
+            proc = subprocess.Popen(
+                [*KG, "publish", "--store", str(new_sample_store), *args, "--force"],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(rng.uniform(0.5, 1.0) * whole)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            assert_old_or_new(s, old, new)
+            landed.append(sum(server_graph_hash(s, g) == h for g, h in new.items() if old.get(g) != h))
+            assert (
+                publish(ox.Store.read_only(str(new_sample_store)), direct(s), base=BASE).count(FAILED) == 0
+            ), i
+            for g, h in new.items():
+                assert server_graph_hash(s, g) == h, (i, g)
+        print(
+            f"{server_name}: graphs already new at each kill: {landed} of "
+            f"{sum(old.get(g) != h for g, h in new.items())}"
+        )
