@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import KgInputError
-from kg.ingest import discover, ingest
+from kg.ingest import Part, discover, ingest, ingest_part, plan_parts
 from kg.link import link
 from kg.models import SourceDocument, ValidationReport
 from kg.rdf import to_rdf
@@ -95,12 +95,20 @@ def process_file(path: str, base: str = DEFAULT_BASE) -> list[DocResult]:
 
 # A task is a file, or one document of a large file (ingested by the parent, so that each
 # document's graph travels and is written on its own: memory does not grow with the file).
-Task = str | SourceDocument
+Task = str | Part | SourceDocument
 SPLIT_FILES_ABOVE = 1_000_000  # bytes
 
 
 def process_task(task: Task, base: str = DEFAULT_BASE) -> list[DocResult]:
-    return process_file(task, base) if isinstance(task, str) else [process_source(task, base)]
+    if isinstance(task, str):
+        return process_file(task, base)
+    if isinstance(task, Part):
+        try:
+            src = ingest_part(task)
+        except KgInputError as exc:
+            return [DocResult(f"{task.path}#{task.index}", ERROR, messages=(str(exc),))]
+        return [process_source(src, base)]
+    return [process_source(task, base)]
 
 
 def _plan(files: list[str]) -> tuple[list[Task], dict[str, int], list[DocResult]]:
@@ -118,7 +126,12 @@ def _plan(files: list[str]) -> tuple[list[Task], dict[str, int], list[DocResult]
             parts[f] = 1
             continue
         try:
-            sources = ingest(f)
+            split = plan_parts(Path(f).read_bytes(), path=f)
+            sources: tuple[Part, ...] | tuple[SourceDocument, ...] = split or ingest(f)
+        except OSError:
+            tasks.append(f)  # process_file reports it
+            parts[f] = 1
+            continue
         except KgInputError as exc:
             errors.append(DocResult(f, ERROR, messages=(str(exc),)))
             continue
@@ -128,7 +141,9 @@ def _plan(files: list[str]) -> tuple[list[Task], dict[str, int], list[DocResult]
 
 
 def _file_of(task: Task) -> str:
-    return task if isinstance(task, str) else task.path.split("#", 1)[0]
+    if isinstance(task, str | Part):
+        return task if isinstance(task, str) else task.path
+    return task.path.split("#", 1)[0]
 
 
 def _run(tasks: list[Task], base: str, jobs: int) -> Iterator[list[DocResult]]:

@@ -13,6 +13,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -309,6 +310,56 @@ def _split_text(text: str, *, path: str, sha: str, warnings: tuple[str, ...]) ->
         _from_text(text[a:b], path=f"{path}#{k}", sha=sha, warnings=(*warnings, note) if k == 0 else warnings)
         for k, (a, b) in enumerate(spans)
     )
+
+
+@dataclass(frozen=True)
+class Part:
+    """One resolution of a large UTF-8 text file: its bytes ``start:end`` (read when it is
+    processed, so that only one part at a time is in memory)."""
+
+    path: str
+    index: int
+    count: int
+    start: int
+    end: int
+    sha256: str
+
+
+def plan_parts(data: bytes, *, path: str) -> tuple[Part, ...] | None:
+    """The parts of a large UTF-8 text file holding several resolutions, or ``None`` when the
+    file is one document (or not UTF-8 text: then it is ingested whole)."""
+    if data.lstrip()[:5] == b"%PDF-" or data.lstrip()[:1] in (b"{", b"["):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if len(text) <= SPLIT_ABOVE:
+        return None
+    spans = split_documents(text)
+    if len(spans) < 2:
+        return None
+    sha, parts, at = _sha256(data), [], len(text[: spans[0][0]].encode("utf-8"))
+    for k, (a, b) in enumerate(spans):
+        size = len(text[a:b].encode("utf-8"))
+        parts.append(Part(path, k, len(spans), at, at + size, sha))
+        at += size
+    return tuple(parts)
+
+
+def ingest_part(part: Part) -> SourceDocument:
+    """Read and ingest one part of a large file (see ``plan_parts``)."""
+    with open(part.path, "rb") as f:
+        f.seek(part.start)
+        text = f.read(part.end - part.start).decode("utf-8")
+    where = f"{part.path}#{part.index}"
+    warnings: tuple[str, ...] = ()
+    if part.index == 0:
+        warnings = (
+            f"{part.path}: more than one resolution: cut into {part.count} documents where each opens "
+            f"({part.path}#0 ... #{part.count - 1})",
+        )
+    return _from_text(text, path=where, sha=part.sha256, warnings=warnings)
 
 
 def ingest_bytes(data: bytes, *, path: str) -> tuple[SourceDocument, ...]:
