@@ -7,8 +7,9 @@ Only this module (and the CLI above it) knows the order of the stages.
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -151,8 +152,17 @@ def _run(tasks: list[Task], base: str, jobs: int) -> Iterator[list[DocResult]]:
         for t in tasks:
             yield process_task(t, base)
         return
+    # at most a few tasks in flight per worker: when writing is slower than extracting, finished
+    # graphs wait in workers, not in this process (``Executor.map`` would submit them all at once)
+    window = 4 * jobs
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(process_task, tasks, [base] * len(tasks), chunksize=1)
+        pending: deque[Future[list[DocResult]]] = deque()
+        for t in tasks:
+            pending.append(pool.submit(process_task, t, base))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 @cache
