@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="unres-kg: UN resolutions in, a validated, queryable linked-data graph out.\n\n"
     "Typical use: `kg build FILES... --store ./store`, then `kg query`, `kg export`,\n"
-    "`kg validate` and `kg serve`.",
+    "`kg validate` and `kg serve`; `kg publish --endpoint URL` pushes the graph to a SPARQL 1.1 server.",
     no_args_is_help=True,
     add_completion=False,
 )
