@@ -12,9 +12,6 @@ import importlib.util
 import json
 import os
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.conftest import FIXTURES, ROOT, kg
+from tests.conftest import FIXTURES, ROOT, kg, served
 
 if TYPE_CHECKING:
     from playwright.sync_api import Route
@@ -76,40 +73,11 @@ def artefacts() -> Path:
 @pytest.fixture(scope="module")
 def server(chromium: Path, sample_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``kg serve`` on a free port, over the sample store plus a resolution citing one of it."""
-    from kg.publish.server import free_port
-
     store = tmp_path_factory.mktemp("browser") / "store"
     shutil.copytree(sample_store, store)
     kg("build", str(CITING), "--store", str(store), "-q")
-    port = free_port()
-    log = store.parent / "serve.log"  # a file, not a pipe: a full pipe would stall the server
-    with log.open("wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"kg serve did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.3)
+    with served(store) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def select(server: str, query: str) -> list[dict[str, str]]:

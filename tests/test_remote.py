@@ -167,16 +167,9 @@ def test_remote_remove_drops_the_graph_on_the_server(
 def test_remote_build_through_the_update_endpoint(server: Server, tmp_path: Path) -> None:
     wipe(server)
     data = ROOT / "data"
-    p = kg(
-        "build",
-        str(data),
-        "--store",
-        str(tmp_path / "unused"),
-        *endpoint_args(server)[:4],
-        *(["--user", server.user, "--auth", server.auth or "basic"] if server.user else []),
-        "-q",
-        env=env(server),
-    )
+    auth = ["--user", server.user, "--auth", server.auth or "basic"] if server.user else []
+    build = ["build", str(data), "--store", str(tmp_path / "unused"), *endpoint_args(server)[:4], *auth, "-q"]
+    p = kg(*build, env=env(server))
     assert "6 written" in p.stderr and not (tmp_path / "unused").exists()
     # the same graphs as an embedded build
     kg("build", str(data), "--store", str(tmp_path / "local"), "-q")
@@ -184,16 +177,7 @@ def test_remote_build_through_the_update_endpoint(server: Server, tmp_path: Path
         text = cq.read_text(encoding="utf-8")
         assert remote_rows(server, text) == local_rows(tmp_path / "local", text), cq.name
     # the build records are on the server: nothing is rebuilt
-    p = kg(
-        "build",
-        str(data),
-        "--store",
-        str(tmp_path / "unused"),
-        *endpoint_args(server)[:4],
-        *(["--user", server.user, "--auth", server.auth or "basic"] if server.user else []),
-        "-q",
-        env=env(server),
-    )
+    p = kg(*build, env=env(server))
     assert "6 unchanged" in p.stderr
 
 
