@@ -142,9 +142,7 @@ def _plan(files: list[str]) -> tuple[list[Task], dict[str, int], list[DocResult]
 
 
 def _file_of(task: Task) -> str:
-    if isinstance(task, str | Part):
-        return task if isinstance(task, str) else task.path
-    return task.path.split("#", 1)[0]
+    return task if isinstance(task, str) else task.path.split("#", 1)[0]
 
 
 def _run(tasks: list[Task], base: str, jobs: int) -> Iterator[list[DocResult]]:

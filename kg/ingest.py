@@ -298,14 +298,16 @@ def split_documents(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
 
 
+def _cut_note(path: str, count: int) -> str:
+    where = f"{path}#0 ... #{count - 1}"
+    return f"{path}: more than one resolution: cut into {count} documents where each opens ({where})"
+
+
 def _split_text(text: str, *, path: str, sha: str, warnings: tuple[str, ...]) -> tuple[SourceDocument, ...]:
     spans = split_documents(text) if len(text) > SPLIT_ABOVE else [(0, len(text))]
     if len(spans) == 1:
         return (_from_text(text, path=path, sha=sha, warnings=warnings),)
-    note = (
-        f"{path}: {len(text):,} characters, more than one resolution: cut into {len(spans)} documents "
-        f"where each opens ({path}#0 ... #{len(spans) - 1})"
-    )
+    note = _cut_note(path, len(spans))
     return tuple(
         _from_text(text[a:b], path=f"{path}#{k}", sha=sha, warnings=(*warnings, note) if k == 0 else warnings)
         for k, (a, b) in enumerate(spans)
@@ -353,12 +355,7 @@ def ingest_part(part: Part) -> SourceDocument:
         f.seek(part.start)
         text = f.read(part.end - part.start).decode("utf-8")
     where = f"{part.path}#{part.index}"
-    warnings: tuple[str, ...] = ()
-    if part.index == 0:
-        warnings = (
-            f"{part.path}: more than one resolution: cut into {part.count} documents where each opens "
-            f"({part.path}#0 ... #{part.count - 1})",
-        )
+    warnings = (_cut_note(part.path, part.count),) if part.index == 0 else ()
     return _from_text(text, path=where, sha=part.sha256, warnings=warnings)
 
 

@@ -316,14 +316,18 @@ def _record(log: ox.NamedNode, graph: ox.NamedNode, digest: str | None) -> list[
     return ops
 
 
+def _inserts(graph: str, lines: list[str]) -> list[str]:
+    """``INSERT DATA`` operations for N-Triples lines into ``graph`` (written ``<...>``), in chunks
+    of ``CHUNK_TRIPLES`` (some servers refuse one huge ``INSERT DATA``)."""
+    return [
+        f"INSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(lines[i : i + CHUNK_TRIPLES]) + "\n} }"
+        for i in range(0, len(lines), CHUNK_TRIPLES)
+    ]
+
+
 def replace_graph_update(graph: ox.NamedNode, ntriples: bytes, extra: Iterable[str] = ()) -> str:
-    """One update that replaces a graph: ``DROP SILENT`` then ``INSERT DATA`` in chunks of
-    ``CHUNK_TRIPLES`` triples (some servers refuse one huge ``INSERT DATA``), then ``extra``."""
-    lines = ntriples.decode("utf-8").splitlines()
-    ops = [f"DROP SILENT GRAPH {graph}"]
-    for i in range(0, len(lines), CHUNK_TRIPLES):
-        ops.append(f"INSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(lines[i : i + CHUNK_TRIPLES]) + "\n} }")
-    ops.extend(extra)
+    """One update that replaces a graph: ``DROP SILENT``, the chunked ``INSERT DATA``, ``extra``."""
+    ops = [f"DROP SILENT GRAPH {graph}", *_inserts(str(graph), ntriples.decode("utf-8").splitlines()), *extra]
     return " ;\n".join(ops)
 
 
@@ -452,13 +456,7 @@ class RemoteTarget:
         by_graph: dict[str, list[str]] = {}
         for q in ox.parse(data, format=format):
             by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-        ops = []
-        for g, lines in by_graph.items():
-            for i in range(0, len(lines), CHUNK_TRIPLES):
-                ops.append(
-                    f"INSERT DATA {{ GRAPH {g} {{\n" + "\n".join(lines[i : i + CHUNK_TRIPLES]) + "\n} }"
-                )
-        self.remote.update(" ;\n".join(ops))
+        self.remote.update(" ;\n".join(op for g, lines in by_graph.items() for op in _inserts(g, lines)))
         self.named_graph_set().update(g[1:-1] for g in by_graph)
 
     def update(self, text: str) -> None:

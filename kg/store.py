@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 import pyoxigraph as ox
 
@@ -141,11 +142,23 @@ class GraphWriter:
         store.update(self._update(graphs, extra))
 
 
-def publishable_file(tmp: str | Path) -> None:
-    """Give a temporary file (``mkstemp`` makes it 0600) the mode a new file would have."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(tmp, 0o666 & ~mask)
+@contextmanager
+def whole_file(dest: Path) -> Iterator[BinaryIO]:
+    """A binary file that appears at ``dest`` whole or not at all: written to a temporary file
+    beside it, synced, given the mode a new file would have (``mkstemp`` makes it 0600), renamed."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _graph_of(line: str) -> str:
@@ -182,29 +195,18 @@ def export(store: ox.Store, output: str | Path, *, fmt: str = "nquads") -> int:
     rdf_format = EXPORT_FORMATS[fmt]
     out = Path(output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            if fmt == "nquads":
-                store.dump(f, format=rdf_format)  # streamed by Oxigraph itself
-                count = len(store)
-            else:
-                items: list[ox.Quad] | list[ox.Triple]
-                if rdf_format.supports_datasets:
-                    items = list(store.quads_for_pattern(None, None, None, None))
-                else:
-                    items = list(union_triples(store))
-                prefixes = _prefixes() if fmt in ("turtle", "trig") else None
-                ox.serialize(items, f, format=rdf_format, prefixes=prefixes)
-                count = len(items)
-            f.flush()
-            os.fsync(f.fileno())
-        publishable_file(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return count
+    with whole_file(out) as f:
+        if fmt == "nquads":
+            store.dump(f, format=rdf_format)  # streamed by Oxigraph itself
+            return len(store)
+        items: list[ox.Quad] | list[ox.Triple]
+        if rdf_format.supports_datasets:
+            items = list(store.quads_for_pattern(None, None, None, None))
+        else:
+            items = list(union_triples(store))
+        prefixes = _prefixes() if fmt in ("turtle", "trig") else None
+        ox.serialize(items, f, format=rdf_format, prefixes=prefixes)
+        return len(items)
 
 
 def _prefixes() -> dict[str, str]:

@@ -327,35 +327,22 @@ def run_virtuoso(
             isql(sql_port, "dba", VIRTUOSO_SETUP_SQL.format(password=password))
             pwfile.write_text(password + "\n")
             pwfile.chmod(0o600)
-        if authenticated:
-            yield Server(
-                name="virtuoso",
-                query_url=f"{base}/sparql-auth",
-                update_url=f"{base}/sparql-auth",
-                graph_store_url=f"{base}/sparql-graph-crud-auth",
-                user="dba",
-                password=password,
-                auth="digest",
-                graph_param="graph-uri",
-                base_url=base,
-                workdir=workdir,
-                log_path=workdir / "virtuoso.log",
-                pid=proc.pid,
-                sql_port=sql_port,
-            )
-        else:
-            yield Server(
-                name="virtuoso",
-                query_url=f"{base}/sparql",
-                update_url=f"{base}/sparql",
-                graph_store_url=f"{base}/sparql-graph-crud",
-                graph_param="graph-uri",
-                base_url=base,
-                workdir=workdir,
-                log_path=workdir / "virtuoso.log",
-                pid=proc.pid,
-                sql_port=sql_port,
-            )
+        auth = "-auth" if authenticated else ""  # digest auth as dba on the -auth endpoints
+        yield Server(
+            name="virtuoso",
+            query_url=f"{base}/sparql{auth}",
+            update_url=f"{base}/sparql{auth}",
+            graph_store_url=f"{base}/sparql-graph-crud{auth}",
+            user="dba" if authenticated else None,
+            password=password if authenticated else None,
+            auth="digest" if authenticated else None,
+            graph_param="graph-uri",
+            base_url=base,
+            workdir=workdir,
+            log_path=workdir / "virtuoso.log",
+            pid=proc.pid,
+            sql_port=sql_port,
+        )
     finally:
         _stop(proc)
 

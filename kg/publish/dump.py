@@ -3,49 +3,21 @@
 from __future__ import annotations
 
 import gzip
-import os
-import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.publish.void import DEFAULT_LICENCE, store_counts, void_triples, void_turtle
 from kg.rdf.namespaces import DEFAULT_BASE
-from kg.store import export, publishable_file
+from kg.store import export, whole_file
 
 FILES = {"nquads": "kg.nq", "trig": "kg.trig", "turtle": "kg.ttl", "jsonld": "kg.jsonld"}
 
 
 def _gzip(src: Path, dest: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
-    try:
-        with (
-            os.fdopen(fd, "wb") as raw,
-            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out,
-            src.open("rb") as f,
-        ):
-            while chunk := f.read(1 << 20):
-                out.write(chunk)
-        publishable_file(tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_whole(dest: Path, data: bytes) -> None:
-    """Write a file that appears whole or not at all."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        publishable_file(tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with whole_file(dest) as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out, src.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            out.write(chunk)
 
 
 def dump(
@@ -92,6 +64,7 @@ def dump(
         endpoint=endpoint,
         dumps=links,
     )
-    _write_whole(out / "void.ttl", void_turtle(void))
+    with whole_file(out / "void.ttl") as f:
+        f.write(void_turtle(void))
     written.append(out / "void.ttl")
     return written
