@@ -7,6 +7,7 @@ Only this module (and the CLI above it) knows the order of the stages.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,6 +34,7 @@ from kg.validate import shapes_text, validate
 
 OK, INVALID, ERROR, SKIPPED = "ok", "invalid", "error", "unchanged"
 FLUSH_BYTES = 16 * 1024 * 1024
+COMPACT_AFTER = 4  # bulk writes (RocksDB starts merging level-0 files at 4)
 EXIT = {OK: 0, SKIPPED: 0, INVALID: 1, ERROR: 2}
 
 
@@ -48,6 +50,7 @@ class DocResult:
     graph: str = ""
     nquads: bytes = b""
     triples: int = 0
+    seconds: tuple[tuple[str, float], ...] = ()  # CPU seconds per stage, in the worker
 
 
 @dataclass
@@ -55,6 +58,7 @@ class BuildResult:
     """The outcome of a build: one ``DocResult`` per document, and the exit code."""
 
     documents: list[DocResult] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage, all processes
 
     @property
     def exit_code(self) -> int:
@@ -64,15 +68,38 @@ class BuildResult:
         return sum(1 for d in self.documents if d.status == status)
 
 
-def process_source(src: SourceDocument, base: str = DEFAULT_BASE) -> DocResult:
+class _Clock:
+    """CPU seconds spent in each stage (``time.process_time``: this process only)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.process_time()
+
+    def lap(self, stage: str) -> None:
+        now = time.process_time()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self._last
+        self._last = now
+
+    def items(self) -> tuple[tuple[str, float], ...]:
+        return tuple(self.seconds.items())
+
+
+def process_source(src: SourceDocument, base: str = DEFAULT_BASE, clock: _Clock | None = None) -> DocResult:
     """Run segment, tag, link, map and validate on one ingested document."""
+    clock = clock or _Clock()
     try:
         res = segment(src)
     except KgInputError as exc:
         return DocResult(src.path, ERROR, messages=(str(exc),), warnings=src.warnings)
-    linked = link(res, tag(res))
+    clock.lap("segment")
+    tags = tag(res)
+    clock.lap("tag")
+    linked = link(res, tags)
+    clock.lap("link")
     mapped = to_rdf(linked, base=base)
+    clock.lap("map")
     report: ValidationReport = validate(mapped.quads)
+    clock.lap("validate")
     warnings = src.warnings + res.warnings + linked.warnings
     if not report.conforms:
         msgs = tuple(
@@ -80,18 +107,27 @@ def process_source(src: SourceDocument, base: str = DEFAULT_BASE) -> DocResult:
             f"{v.message or v.constraint}"
             for v in report.violations
         )
-        return DocResult(src.path, INVALID, res.symbol, msgs, warnings)
+        return DocResult(src.path, INVALID, res.symbol, msgs, warnings, seconds=clock.items())
     data = ox.serialize(mapped.quads, format=ox.RdfFormat.N_QUADS) or b""
-    return DocResult(src.path, OK, res.symbol, (), warnings, mapped.graph.value, data, len(mapped.quads))
+    clock.lap("map")
+    return DocResult(
+        src.path, OK, res.symbol, (), warnings, mapped.graph.value, data, len(mapped.quads), clock.items()
+    )
 
 
 def process_file(path: str, base: str = DEFAULT_BASE) -> list[DocResult]:
     """Run every stage but the store on one file. Pure apart from reading the file."""
+    clock = _Clock()
     try:
         sources = ingest(path)
     except KgInputError as exc:
         return [DocResult(path, ERROR, messages=(str(exc),))]
-    return [process_source(src, base) for src in sources]
+    clock.lap("ingest")
+    out = []
+    for src in sources:
+        out.append(process_source(src, base, clock))
+        clock = _Clock()
+    return out
 
 
 # A task is a file, or one document of a large file (ingested by the parent, so that each
@@ -104,11 +140,13 @@ def process_task(task: Task, base: str = DEFAULT_BASE) -> list[DocResult]:
     if isinstance(task, str):
         return process_file(task, base)
     if isinstance(task, Part):
+        clock = _Clock()
         try:
             src = ingest_part(task)
         except KgInputError as exc:
             return [DocResult(f"{task.path}#{task.index}", ERROR, messages=(str(exc),))]
-        return [process_source(src, base)]
+        clock.lap("ingest")
+        return [process_source(src, base, clock)]
     return [process_source(task, base)]
 
 
@@ -278,8 +316,11 @@ def build(
     # record goes in with the file's last task, so a file cut short is rebuilt next time
     so_far: dict[str, list[str]] = {}
     all_ok: dict[str, bool] = {}
+    clock = _Clock()  # this process: planning so far, then writing
+    clock.lap("plan")
     try:
         for task, docs in zip(tasks, _run(tasks, base, jobs), strict=True):
+            clock.lap("wait")
             path = _file_of(task)
             ok = [d for d in docs if d.status == OK]
             so_far.setdefault(path, []).extend(d.graph for d in ok)
@@ -303,7 +344,10 @@ def build(
             if unflushed > FLUSH_BYTES:  # keeps RocksDB's memtables, so the build's memory, bounded
                 db.flush()
                 unflushed = 0
+            clock.lap("write")
             for d in docs:
+                for stage, sec in d.seconds:
+                    result.seconds[stage] = result.seconds.get(stage, 0.0) + sec
                 if d.status == OK:
                     if d.symbol in written:
                         note = (
@@ -316,7 +360,14 @@ def build(
                 result.documents.append(d)
                 if on_document:
                     on_document(d)
+        clock.lap("wait")
+        writer.finish(db)
+        if isinstance(db, ox.Store) and writer.bulk_writes >= COMPACT_AFTER:
+            db.optimize()  # merges the files the bulk writes added, or every later read pays for them
         db.flush()
+        clock.lap("write")
+        for stage in ("plan", "write"):
+            result.seconds[stage] = clock.seconds.get(stage, 0.0)
     finally:
         del db
     return result

@@ -160,11 +160,19 @@ def build(
     update_endpoint: UpdateOpt = None,
     user: UserOpt = None,
     auth: AuthOpt = AuthScheme.basic,
+    timings: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the CPU seconds each stage took (ingest, segment, tag, link, map, validate in "
+            "the workers; plan and write in this process) to this JSON file, and print them."
+        ),
+    ] = None,
 ) -> None:
     """Build the graph of resolution texts into the store.
 
     Each document goes through ingest, segment, tag, link, map and SHACL validation; a
-    document that conforms replaces its named graph in one transaction, one that does not is
+    document that conforms replaces its named graph whole (new graphs go in by bulk writes of
+    whole files, existing ones are replaced in one transaction each), one that does not is
     reported and not written. Exit code: 2 if any input could not be read, else 1 if any
     document does not conform, else 0.
 
@@ -241,6 +249,19 @@ def build(
         + (f" ({len(missing)} missing inputs)" if missing else ""),
         err=True,
     )
+    if timings:
+        total = sum(result.seconds.values())
+        typer.echo(
+            "CPU seconds: "
+            + ", ".join(f"{k} {v:.1f} ({100 * v / total:.0f} %)" for k, v in result.seconds.items())
+            if total
+            else "CPU seconds: nothing was built",
+            err=True,
+        )
+        timings.write_text(
+            json.dumps({"documents": len(result.documents), "cpu_seconds": result.seconds}, indent=1) + "\n",
+            encoding="utf-8",
+        )
     code = max(result.exit_code, 2 if missing else 0)
     raise typer.Exit(code)
 
