@@ -28,7 +28,7 @@ from kg.rdf.iris import Minter
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.remote import Remote, RemoteTarget
 from kg.segment import segment
-from kg.store import GraphWriter, Target, open_store
+from kg.store import GraphWriter, Target, content_hash, open_store
 from kg.tag import tag
 from kg.validate import shapes_text, validate
 
@@ -51,6 +51,7 @@ class DocResult:
     nquads: bytes = b""
     triples: int = 0
     seconds: tuple[tuple[str, float], ...] = ()  # CPU seconds per stage, in the worker
+    digest: str = ""  # kg.store.content_hash of the graph
 
 
 @dataclass
@@ -109,9 +110,19 @@ def process_source(src: SourceDocument, base: str = DEFAULT_BASE, clock: _Clock 
         )
         return DocResult(src.path, INVALID, res.symbol, msgs, warnings, seconds=clock.items())
     data = ox.serialize(mapped.quads, format=ox.RdfFormat.N_QUADS) or b""
+    digest = content_hash(mapped.graph.value, data)
     clock.lap("map")
     return DocResult(
-        src.path, OK, res.symbol, (), warnings, mapped.graph.value, data, len(mapped.quads), clock.items()
+        src.path,
+        OK,
+        res.symbol,
+        (),
+        warnings,
+        mapped.graph.value,
+        data,
+        len(mapped.quads),
+        clock.items(),
+        digest,
     )
 
 
@@ -232,6 +243,8 @@ def _manifest(db: Target, meta: ox.NamedNode) -> dict[str, tuple[str, set[str]]]
     out: dict[str, tuple[str, set[str]]] = {}
     for q in db.quads_for_pattern(None, None, None, meta):
         subject, obj = str(q.subject)[1:-1], q.object
+        if q.predicate not in (BUILD_KEY, WROTE):
+            continue  # a graph's content hash
         key, graphs = out.get(subject, ("", set()))
         if q.predicate == BUILD_KEY and isinstance(obj, ox.Literal):
             key = obj.value
@@ -310,7 +323,7 @@ def build(
         if on_document:
             on_document(d)
     written: dict[str, str] = {}
-    writer = GraphWriter()
+    writer = GraphWriter(meta=meta)
     unflushed = 0
     # per file: the graphs its tasks wrote so far, and whether every document was OK; the build
     # record goes in with the file's last task, so a file cut short is rebuilt next time
@@ -339,7 +352,13 @@ def build(
                 existing = node.value in manifest or any(
                     db.contains_named_graph(ox.NamedNode(d.graph)) for d in ok
                 )
-                writer.write(db, [(d.graph, d.nquads) for d in ok], replace=existing, record=record)
+                writer.write(
+                    db,
+                    [(d.graph, d.nquads) for d in ok],
+                    replace=existing,
+                    record=record,
+                    digests={d.graph: d.digest for d in ok if d.digest},
+                )
                 unflushed += sum(len(d.nquads) for d in ok)
             if unflushed > FLUSH_BYTES:  # keeps RocksDB's memtables, so the build's memory, bounded
                 db.flush()

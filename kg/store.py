@@ -8,9 +8,10 @@ never by pasting document text into SPARQL.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -18,6 +19,7 @@ from typing import BinaryIO, Protocol
 import pyoxigraph as ox
 
 from kg.errors import StoreLockedError
+from kg.remote import CONTENT_HASH
 
 EXPORT_FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
@@ -97,7 +99,8 @@ class GraphWriter:
     ends with ``Store.optimize`` (2 s for 1.8 M quads here), see ``kg.build``.
     """
 
-    def __init__(self, bulk_quads: int = BULK_QUADS) -> None:
+    def __init__(self, bulk_quads: int = BULK_QUADS, meta: ox.NamedNode | None = None) -> None:
+        self.meta = meta  # where each graph's content hash is kept (the build's own graph)
         self.shared_seen: set[str] = set()
         self.bulk_quads = bulk_quads
         self._pending: list[bytes] = []  # N-Quads, whole files' worth
@@ -118,15 +121,30 @@ class GraphWriter:
                 shared.append(line)
         return own, shared
 
-    def _update(self, store: Target, graphs: list[tuple[str, bytes]], extra: list[str]) -> str:
-        """One update that replaces ``graphs``. On the embedded store, a graph mostly unchanged
-        (a rebuild after a fix) loses and gains only the quads that differ; any other is dropped
-        and inserted whole. Either way the update is one transaction, and the graph ends up
-        exactly its new quads."""
+    def _update(
+        self, store: Target, graphs: list[tuple[str, bytes]], extra: list[str], digests: Mapping[str, str]
+    ) -> str:
+        """One update that replaces ``graphs``. On the embedded store, a graph whose content hash
+        is the one kept for it is left as it is; a graph mostly unchanged (a rebuild after a fix)
+        loses and gains only the quads that differ; any other is dropped and inserted whole.
+        Either way the update is one transaction, and the graph ends up exactly its new quads."""
         ops: list[str] = []
         deletes: dict[str, list[str]] = {}
         inserts: dict[str, list[str]] = {}
         for graph, nquads in graphs:
+            digest = digests.get(graph)
+            if (
+                digest
+                and self.meta
+                and isinstance(store, ox.Store)
+                and kept_hash(store, graph, self.meta) == digest
+                and store.contains_named_graph(ox.NamedNode(graph))
+            ):
+                continue  # the same quads as the build that wrote it: nothing to read or write
+            if digest and self.meta:
+                ops.append(f"DELETE WHERE {{ GRAPH {self.meta} {{ <{graph}> {CONTENT_HASH} ?h }} }}")
+                line = f"<{graph}> {CONTENT_HASH} {ox.Literal(digest)} ."
+                inserts.setdefault(str(self.meta), []).append(line)
             own, shared = self._split(graph, nquads)
             name = f"<{graph}>"
             old = _lines_of(store, graph) if isinstance(store, ox.Store) else None
@@ -155,12 +173,15 @@ class GraphWriter:
         replace: bool,
         record: tuple[ox.NamedNode, list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]], ox.NamedNode]
         | None = None,
+        digests: Mapping[str, str] | None = None,
     ) -> None:
         """Write one input file's graphs, and its build record, all or nothing.
 
         ``replace`` says whether any of the graphs (or the record) may already be in the store.
         ``record`` is (subject, [(predicate, object)...], meta graph) for the build manifest.
+        ``digests`` (graph -> ``content_hash``) are kept in the writer's ``meta`` graph with them.
         """
+        digests = digests if self.meta else None
         if any(g in self._pending_graphs for g, _ in graphs):
             self.finish(store)  # the same resolution again: the later one replaces it
             replace = True
@@ -180,6 +201,7 @@ class GraphWriter:
             for _, nquads in graphs:
                 self._pending.append(nquads if nquads.endswith(b"\n") else nquads + b"\n")
                 self._pending_quads += nquads.count(b"\n")
+            rec += [f"<{g}> {CONTENT_HASH} {ox.Literal(h)} {self.meta} ." for g, h in (digests or {}).items()]
             if rec:
                 self._pending.append(_nquads(rec))
                 self._pending_quads += len(rec)
@@ -196,7 +218,7 @@ class GraphWriter:
                 f"INSERT DATA {{ GRAPH {meta} {{ " + " ".join(f"{node} {p} {o} ." for p, o in pairs) + " } }"
             )
         # the DROPs or DELETE DATA, the record and the INSERT DATA run as one update: one transaction
-        update = self._update(store, graphs, extra)
+        update = self._update(store, graphs, extra, digests or {})
         if update:
             store.update(update)
 
@@ -214,6 +236,20 @@ class GraphWriter:
         self._pending = []
         self._pending_quads = 0
         self._pending_graphs.clear()
+
+
+def content_hash(graph: str, nquads: bytes) -> str:
+    """What a graph's content is known by: the SHA-256 of its own N-Quads lines, sorted."""
+    tag = f" <{graph}> .".encode()
+    return hashlib.sha256(b"\n".join(sorted(x for x in nquads.splitlines() if x.endswith(tag)))).hexdigest()
+
+
+def kept_hash(store: ox.Store, graph: str, meta: ox.NamedNode) -> str | None:
+    """The content hash the build kept for ``graph``, if any."""
+    for q in store.quads_for_pattern(ox.NamedNode(graph), CONTENT_HASH, None, meta):
+        if isinstance(q.object, ox.Literal):
+            return q.object.value
+    return None
 
 
 def _lines_of(store: ox.Store, graph: str) -> set[str]:
@@ -395,6 +431,7 @@ def remove_resolutions(store: ox.Store, symbols: Iterable[str], *, base: str) ->
             f"DELETE {{ GRAPH {meta} {{ ?f ?p ?o }} }} WHERE {{ GRAPH {meta} {{ ?f <https://w3id.org/unres/"
             f"ontology#wroteGraph> {g} ; ?p ?o }} }}"
         )
+        parts.append(f"DELETE WHERE {{ GRAPH {meta} {{ {g} {CONTENT_HASH} ?h }} }}")
     if dead or derived:
         lines = [
             f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in [*dead, *derived]

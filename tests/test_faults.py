@@ -44,6 +44,7 @@ DATA = ROOT / "data"
 GRAPH = "https://w3id.org/unres/graph/"
 SHARED, META = GRAPH + "shared", GRAPH + "meta"
 WROTE = "<https://w3id.org/unres/ontology#wroteGraph>"
+CONTENT_HASH = "<https://w3id.org/unres/ontology#contentHash>"
 EXTRA = "Recalling also its resolution 5/1 of 18 June 2007,"
 _INTRO = re.compile(r"The (?:Human Rights Council|General Assembly)\s*,[ \t]*\n")
 SEED = 20240611
@@ -85,11 +86,16 @@ def graphs_of(store: Path) -> dict[str, frozenset[str]]:
 
 
 def records(meta: frozenset[str]) -> dict[str, frozenset[str]]:
-    """The build records of a meta graph, by file node."""
+    """The build records of a meta graph, by file node (the graphs' content hashes aside)."""
     out: dict[str, set[str]] = {}
     for line in meta:
         out.setdefault(line.split(" ", 1)[0], set()).add(line)
-    return {k: frozenset(v) for k, v in out.items()}
+    return {k: frozenset(v) for k, v in out.items() if any(f" {WROTE} " in x for x in v)}
+
+
+def content_hashes(meta: frozenset[str]) -> dict[str, str]:
+    """Graph -> the line of the meta graph that keeps its content hash."""
+    return {x.split(" ", 1)[0][1:-1]: x for x in meta if f" {CONTENT_HASH} " in x}
 
 
 def graph_of_record(record: frozenset[str]) -> str:
@@ -240,6 +246,13 @@ def check_old_or_new(store: Path, v: Versions, *, first: bool) -> dict[str, str]
         want = {"new": rec, "old": old_records.get(node), "absent": None}[state[g]]
         assert meta.get(node) == want, f"the build record of {g} does not match its graph ({state[g]})"
     assert set(meta) <= set(new_records)
+    # and each graph's content hash is its old or its new one too
+    kept = content_hashes(got.get(META, frozenset()))
+    old_hashes = {} if first else content_hashes(v.old[META])
+    new_hashes = content_hashes(v.new[META])
+    for g, st in state.items():
+        want_hash = {"new": new_hashes.get(g), "old": old_hashes.get(g), "absent": None}[st]
+        assert kept.get(g) == want_hash, f"the content hash of {g} does not match its graph ({st})"
     return state
 
 

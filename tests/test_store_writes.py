@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.build import OK, process_file
-from kg.store import GraphWriter
+from kg.store import GraphWriter, content_hash, kept_hash
 from tests.conftest import ROOT
 
 
@@ -113,3 +113,37 @@ def test_writes_the_same_graph_twice_in_one_run_the_later_wins(tmp_path: Path) -
     writer.write(db, [(graph, _most_changed(nquads))], replace=False)  # the build saw no graph yet
     writer.finish(db)
     assert stored(db, graph) == own(graph, _most_changed(nquads))
+
+
+META = ox.NamedNode("https://w3id.org/unres/graph/meta")
+
+
+def test_writes_a_graph_whose_content_hash_is_kept_is_not_read_or_written(tmp_path: Path) -> None:
+    db = ox.Store(str(tmp_path / "s"))
+    writer = GraphWriter(meta=META)
+    for graph, nquads in sample():
+        writer.write(db, [(graph, nquads)], replace=False, digests={graph: content_hash(graph, nquads)})
+    writer.finish(db)
+    (graph, nquads), (other, other_nquads), *_ = sample()
+    assert kept_hash(db, graph, META) == content_hash(graph, nquads)
+    # a quad taken out behind the build's back stays out: the hash says the graph is as written
+    victim = next(iter(db.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
+    db.remove(victim)
+    writer = GraphWriter(meta=META)
+    writer.write(db, [(graph, nquads)], replace=True, digests={graph: content_hash(graph, nquads)})
+    assert victim not in db
+    # a changed graph is replaced, and its new hash kept with it
+    new = _one_changed(other_nquads)
+    writer.write(db, [(other, new)], replace=True, digests={other: content_hash(other, new)})
+    assert stored(db, other) == own(other, new)
+    assert kept_hash(db, other, META) == content_hash(other, new) != content_hash(other, other_nquads)
+    assert len(list(db.quads_for_pattern(ox.NamedNode(other), None, None, META))) == 1
+
+
+def test_writes_content_hash_is_of_the_graph_alone_in_any_order() -> None:
+    (graph, nquads), *_ = sample()
+    lines = nquads.splitlines(keepends=True)
+    assert content_hash(graph, b"".join(reversed(lines))) == content_hash(graph, nquads)
+    shared_only = b"".join(x for x in lines if not x.rstrip().endswith(f"<{graph}> .".encode()))
+    assert content_hash(graph, nquads + shared_only) == content_hash(graph, nquads)
+    assert content_hash(graph, _one_changed(nquads)) != content_hash(graph, nquads)
