@@ -37,7 +37,11 @@ class _NS:
         self._base = base
 
     def __getattr__(self, name: str) -> NamedNode:
-        return NamedNode(self._base + name)
+        if name.startswith("__"):
+            raise AttributeError(name)
+        node = NamedNode(self._base + name)
+        self.__dict__[name] = node  # made once: the mapper asks for the same terms a million times
+        return node
 
     def __getitem__(self, name: str) -> NamedNode:
         return NamedNode(self._base + name)
