@@ -93,7 +93,9 @@ def scaled_corpus(corpus: Path, k: int, dest: Path) -> Path:
         if not m:
             continue
         for i in range(k):
-            new_num = f"{m.group(1)}/{int(m.group(2)) + 1000 * (i + 1)}"  # four digits, as real numbers
+            # at most four digits, as real numbers: every ninth copy moves to another session
+            session, number = int(m.group(1)) + 20 * (i // 9), int(m.group(2)) + 1000 * (i % 9 + 1)
+            new_num = f"{session}/{number}"
             text = (
                 rec["text"]
                 .replace(sym, f"A/RES/{new_num}")
