@@ -58,7 +58,12 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
                 ox.Store(str(p)).flush()  # completes a store whose creation a kill cut short
                 return ox.Store.read_only(str(p))
         p.mkdir(parents=True, exist_ok=True)
-        return ox.Store(str(p))
+        db = ox.Store(str(p))
+        # sorted files a killed bulk write left before RocksDB took them in: never read, only
+        # taking room; nobody else can be writing them, the store's lock is ours now
+        for leftover in p.glob("bulk-*.sst"):
+            leftover.unlink(missing_ok=True)
+        return db
     except OSError as exc:
         text = str(exc)
         if "While lock file" in text or "lock hold by" in text:

@@ -147,3 +147,15 @@ def test_writes_content_hash_is_of_the_graph_alone_in_any_order() -> None:
     shared_only = b"".join(x for x in lines if not x.rstrip().endswith(f"<{graph}> .".encode()))
     assert content_hash(graph, nquads + shared_only) == content_hash(graph, nquads)
     assert content_hash(graph, _one_changed(nquads)) != content_hash(graph, nquads)
+
+
+def test_writes_opening_the_store_removes_what_a_killed_bulk_write_left(tmp_path: Path) -> None:
+    from kg.store import open_store
+
+    store = tmp_path / "s"
+    db = open_store(store)
+    db.bulk_load(b"<http://a/s> <http://a/p> <http://a/o> <http://a/g> .\n", format=ox.RdfFormat.N_QUADS)
+    del db
+    (store / "bulk-123456789.sst").write_bytes(b"half a file")  # what a SIGKILL leaves
+    db = open_store(store)
+    assert not list(store.glob("bulk-*")) and len(db) == 1
