@@ -333,19 +333,23 @@ def replace_graph_update(graph: ox.NamedNode, ntriples: bytes, extra: Iterable[s
 
 def publishable_graphs(store: ox.Store, base: str) -> list[ox.NamedNode]:
     """The store's named graphs under ``base``, but the build's own bookkeeping (``graph/meta``)."""
-    meta = base + "graph/meta"
+    meta = _meta_graph(base).value
     return sorted(
         (g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value != meta),
         key=lambda g: g.value,
     )
 
 
+def _meta_graph(base: str) -> ox.NamedNode:
+    """The build's own graph (its records and hashes): ``kg.rdf.iris.Minter.meta_graph``."""
+    return ox.NamedNode(base + "graph/meta")
+
+
 def kept_hashes(store: ox.Store, base: str) -> dict[str, str]:
     """Graph -> the content hash ``kg build`` kept for it in its own graph (``graph/meta``)."""
-    meta = ox.NamedNode(base + "graph/meta")
     return {
         q.subject.value: q.object.value
-        for q in store.quads_for_pattern(None, CONTENT_HASH, None, meta)
+        for q in store.quads_for_pattern(None, CONTENT_HASH, None, _meta_graph(base))
         if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)
     }
 
@@ -385,15 +389,14 @@ def publish(
         remote.update(f"DROP SILENT GRAPH {ox.NamedNode(log.value + '/staging')}")
     kept = kept_hashes(store, base)
     for g in graphs:
-        digest = kept.get(g.value)  # the build's hash of its content: no need to read it
-        if digest and before.get(g.value) == digest:
-            done(GraphOutcome(g.value, UNCHANGED))
-            continue
-        data, n = graph_ntriples(store, g)
-        digest = digest or hashlib.sha256(data).hexdigest()
+        known = kept.get(g.value)  # the build's hash of its content: then it is read only if sent
+        data, n = (b"", 0) if known else graph_ntriples(store, g)
+        digest = known or hashlib.sha256(data).hexdigest()
         if before.get(g.value) == digest:
             done(GraphOutcome(g.value, UNCHANGED, n))
             continue
+        if known:
+            data, n = graph_ntriples(store, g)
         try:
             if remote.endpoint.graph_store and remote.is_virtuoso:
                 # Virtuoso empties the graph before it has read a PUT's body: a client that dies

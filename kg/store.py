@@ -79,9 +79,10 @@ BULK_MAX = 500_000  # Oxigraph's bulk loader cuts its input in batches of 1,000,
 
 
 class GraphWriter:
-    """Writes each input file's graphs, and its build record, so that a reader or a killed build
-    only ever sees each graph old or new; each shared-entity quad once per run (every resolution's
-    graph repeats the bodies, states and documents it points at).
+    """Writes each input file's graphs, its build record and the graphs' content hashes, so that a
+    reader or a killed build only ever sees each graph old or new. Every resolution's graph repeats
+    the shared bodies, states and documents it points at: a transaction or a request sends each such
+    quad once per run, a bulk write leaves the repeats to the bulk loader, which drops them itself.
 
     - New graphs, on the embedded store, are gathered as they came (shared quads and all: the bulk
       loader drops repeats itself) until ``bulk_quads`` quads and go in with one
@@ -195,6 +196,7 @@ class GraphWriter:
             if record:
                 node, pairs, meta = record
                 rec = [f"{node} {p} {o} {meta} ." for p, o in pairs]
+            rec += [f"<{g}> {CONTENT_HASH} {ox.Literal(h)} {self.meta} ." for g, h in (digests or {}).items()]
             if not isinstance(store, ox.Store) or self.bulk_quads <= 0:
                 lines: list[str] = []
                 for graph, nquads in graphs:
@@ -206,7 +208,6 @@ class GraphWriter:
             for _, nquads in graphs:
                 self._pending.append(nquads if nquads.endswith(b"\n") else nquads + b"\n")
                 self._pending_quads += nquads.count(b"\n")
-            rec += [f"<{g}> {CONTENT_HASH} {ox.Literal(h)} {self.meta} ." for g, h in (digests or {}).items()]
             if rec:
                 self._pending.append(_nquads(rec))
                 self._pending_quads += len(rec)

@@ -176,6 +176,10 @@ def test_remote_build_through_the_update_endpoint(server: Server, tmp_path: Path
     for cq in CQS:
         text = cq.read_text(encoding="utf-8")
         assert remote_rows(server, text) == local_rows(tmp_path / "local", text), cq.name
+    # and the graphs' content hashes, as an embedded build keeps them
+    hashes = "SELECT ?g ?h WHERE { GRAPH ?m { ?g <https://w3id.org/unres/ontology#contentHash> ?h } }"
+    assert len(remote_rows(server, hashes)) == 6
+    assert remote_rows(server, hashes) == local_rows(tmp_path / "local", hashes)
     # the build records are on the server: nothing is rebuilt
     p = kg(*build, env=env(server))
     assert "6 unchanged" in p.stderr
